@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot-loop modules are compiled with bounds checks off in release builds; their scalar
+// references and tests (debug builds) keep every check on.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "ablasim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ablasim", targets: ["ablasim"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The C reference kernel the benchmark compares the Swift stencil against.
+        .target(name: "CReference", path: "Sources/CReference",
+                cSettings: [.unsafeFlags(["-O3", "-march=native", "-fno-math-errno"])]),
+        .target(name: "AblasimKernels", swiftSettings: fast),
+        .target(name: "AblasimCore", dependencies: ["AblasimKernels"], swiftSettings: fast),
+        .target(name: "AblasimPhysics", dependencies: ["AblasimCore", "AblasimKernels", "CLapack"], swiftSettings: fast),
+        .target(name: "AblasimPhantom", dependencies: ["AblasimCore", "CZlib"]),
+        .target(name: "AnalyticSolutions"),
+        .target(name: "AblasimSimulation", dependencies: ["AblasimPhysics", "AblasimPhantom", "Yams"], swiftSettings: fast),
+        .target(name: "AblasimOutput", dependencies: ["AblasimSimulation", "AblasimPhantom", "CZlib"]),
+        .target(name: "AblasimSweep", dependencies: ["AblasimSimulation", "AblasimOutput", "Yams"]),
+        .executableTarget(name: "ablasim", dependencies: [
+            "AblasimSimulation", "AblasimOutput", "AblasimSweep", "AblasimPhantom", "AnalyticSolutions",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "bench", dependencies: ["AblasimPhysics", "CReference", "AnalyticSolutions"],
+                          path: "Benchmarks/bench", swiftSettings: fast),
+        .testTarget(name: "AblasimKernelsTests", dependencies: ["AblasimKernels"]),
+        .testTarget(name: "AblasimCoreTests", dependencies: ["AblasimCore"]),
+        .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
+        .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

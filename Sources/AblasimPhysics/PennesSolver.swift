@@ -1,0 +1,217 @@
+import Foundation
+import AblasimCore
+import AblasimKernels
+
+/// Explicit finite-difference solver of the Pennes bioheat equation with thermal dose,
+///
+///   rho c dT/dt = div(k grad T) + w_b rho_b c_b (T_a - T) + Q_met + Q_src,
+///
+/// on a voxel grid of material codes. `S` is the state precision: Float for runs,
+/// Double as the accuracy reference in tests. Dose (CEM43, Omega) is always double.
+public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
+    public let grid: Grid3D
+    public let materials: [ThermalMaterial]
+    public let boundary: OuterBoundary
+    public let executor: SlabExecutor
+    /// Temperature [C] (current state).
+    public private(set) var temperature: Field3D<S>
+    private var scratch: Field3D<S>
+    /// Material codes (see `MaterialCode`); the coagulated bit is set by the solver.
+    public let codes: Field3D<UInt8>
+    /// Volumetric heat source Q [W/m^3]: filled by the heat sources before each step.
+    public let source: Field3D<S>
+    public let cem43: Field3D<Double>
+    public let omega: Field3D<Double>
+    public let tMax: Field3D<S>
+    public let tMin: Field3D<S>
+    /// Step size [s].
+    public private(set) var dt: Double
+    public private(set) var time: Double = 0
+    public private(set) var stepCount: Int = 0
+    /// Set coagulated voxels' perfusion to zero once Omega >= 1.
+    public var perfusionShutdown = true
+    private var coefficients: PennesCoefficients<S>
+    private let arterial: Double
+
+    /// Fraction of the stability limit used when no step is given.
+    public static var defaultSafety: Double { 0.9 }
+
+    /// - Parameters:
+    ///   - codes: material index per voxel, `materials.count` at most 31.
+    ///   - dt: requested step [s]; nil picks `safety` times the stability limit.
+    public init(grid: Grid3D, materials: [ThermalMaterial], codes labels: [UInt8],
+                boundary: OuterBoundary = .fixedTemperature(Blood.arterialTemperature),
+                initialTemperature: Double = Blood.arterialTemperature,
+                arterialTemperature: Double = Blood.arterialTemperature,
+                dt requested: Double? = nil, safety: Double = PennesSolver.defaultSafety,
+                executor: SlabExecutor = .allCores) throws {
+        guard !materials.isEmpty, materials.count <= MaterialCode.maxMaterials else {
+            throw PhysicsError.invalidInput("a model needs 1 to \(MaterialCode.maxMaterials) materials, got \(materials.count)")
+        }
+        for m in materials {
+            switch m {
+            case .tissue(let t): try wrap { try t.validate(context: "thermal model") }
+            case .cooledSurface(let name, let h) where !(h.isFinite && h > 0):
+                throw PhysicsError.invalidInput("cooled surface '\(name)' has film coefficient \(h) W/(m^2 K); it must be finite and > 0")
+            default: break
+            }
+        }
+        try boundary.validate()
+        guard labels.count == grid.voxelCount else {
+            throw PhysicsError.invalidInput("material volume has \(labels.count) voxels, the grid \(grid.nx)x\(grid.ny)x\(grid.nz) needs \(grid.voxelCount)")
+        }
+        if let bad = labels.firstIndex(where: { Int($0) >= materials.count }) {
+            let (i, j, k) = (bad % grid.nx, bad / grid.nx % grid.ny, bad / (grid.nx * grid.ny))
+            throw PhysicsError.invalidInput("voxel (\(i), \(j), \(k)) has material code \(labels[bad]); valid codes are 0..<\(materials.count)")
+        }
+        guard initialTemperature.isFinite, arterialTemperature.isFinite else {
+            throw PhysicsError.invalidInput("initial and arterial temperatures must be finite")
+        }
+        guard safety > 0, safety <= 1 else {
+            throw PhysicsError.invalidInput("time-step safety factor \(safety) must be in (0, 1]")
+        }
+        self.grid = grid
+        self.materials = materials
+        self.boundary = boundary
+        self.executor = executor
+        self.arterial = arterialTemperature
+        temperature = Field3D(grid: grid, repeating: S(initialTemperature))
+        scratch = Field3D(grid: grid, repeating: S(initialTemperature))
+        temperature.fillHalo(S(boundary.haloTemperature))
+        scratch.fillHalo(S(boundary.haloTemperature))
+        codes = Field3D(grid: grid, repeating: MaterialCode.halo)
+        codes.setInterior(labels)
+        source = Field3D(grid: grid, repeating: 0)
+        cem43 = Field3D(grid: grid, repeating: 0)
+        omega = Field3D(grid: grid, repeating: 0)
+        tMax = Field3D(grid: grid, repeating: S(initialTemperature))
+        tMin = Field3D(grid: grid, repeating: S(initialTemperature))
+        let probe = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterialTemperature)
+        let limit = probe.rateBound > 0 ? 1 / probe.rateBound : .infinity
+        if let requested {
+            guard requested.isFinite, requested > 0 else {
+                throw PhysicsError.invalidInput("time step \(requested) s is not valid: it must be finite and > 0")
+            }
+            guard requested <= limit * (1 + 1e-12) else {
+                throw PhysicsError.invalidInput(String(format: "time step %.4g s is unstable for this grid and tissue table: the explicit scheme needs dt <= %.4g s", requested, limit))
+            }
+            dt = requested
+        } else {
+            guard limit.isFinite else { throw PhysicsError.invalidInput("the model conducts no heat; give an explicit time step") }
+            dt = safety * limit
+        }
+        coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterialTemperature)
+    }
+
+    /// The largest stable step for this model [s].
+    public var stabilityLimit: Double {
+        1 / PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterial).rateBound
+    }
+
+    /// Changes the step size (e.g. to land exactly on an output time); must stay stable.
+    public func setTimeStep(_ newDt: Double) throws {
+        guard newDt.isFinite, newDt > 0, newDt <= stabilityLimit * (1 + 1e-12) else {
+            throw PhysicsError.invalidInput(String(format: "time step %.4g s is outside (0, %.4g] s, the stable range", newDt, stabilityLimit))
+        }
+        dt = newDt
+        coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterial)
+    }
+
+    /// Sets the temperature of every voxel of material `index` (probe surfaces).
+    public func holdTemperature(material index: Int, at celsius: Double) {
+        let v = S(celsius)
+        let t = temperature
+        for k in 0..<grid.nz { for j in 0..<grid.ny {
+            let c = codes.row(j, k), r = t.row(j, k)
+            for i in 0..<grid.nx where Int(c[i] & ~MaterialCode.coagulated) == index { r[i] = v }
+        } }
+    }
+
+    /// One explicit step: Pennes update into the scratch field, then dose, T_max/T_min and
+    /// coagulation on the new state. Throws `.runtime` naming the voxel when the new
+    /// state is not finite.
+    public func step() throws {
+        let t = temperature, tn = scratch, c = codes, q = source
+        let tables = coefficients.tables
+        let nx = grid.nx, ny = grid.ny
+        executor.forEachSlab(planes: grid.nz) { planes in
+            for k in planes {
+                for j in 0..<ny {
+                    let o = t.index(0, j, k)
+                    let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
+                                        strideY: t.strideY, strideZ: t.strideZ)
+                    pennesRowSIMD(row, count: nx, tables: tables)
+                }
+            }
+        }
+        swap(&temperature, &scratch)
+        time += dt
+        stepCount += 1
+        try accumulateDose(over: dt)
+    }
+
+    /// Runs `count` steps.
+    public func run(steps count: Int) throws {
+        for _ in 0..<count { try step() }
+    }
+
+    private func accumulateDose(over interval: Double) throws {
+        let t = temperature, c = codes
+        let dose = coefficients.doseTables
+        let nx = grid.nx, ny = grid.ny
+        let shutdown = perfusionShutdown
+        let cem = cem43, om = omega, hi = tMax, lo = tMin
+        let badPlane = UnsafeMutablePointer<Int>.allocate(capacity: grid.nz)
+        badPlane.initialize(repeating: -1, count: grid.nz)
+        defer { badPlane.deallocate() }
+        executor.forEachSlab(planes: grid.nz) { planes in
+            for k in planes {
+                for j in 0..<ny {
+                    let o = t.index(0, j, k)
+                    let row = DoseRow(t: t.base + o, label: c.base + o, cem43: cem.base + o, omega: om.base + o,
+                                      tMax: hi.base + o, tMin: lo.base + o)
+                    accumulateDoseRow(row, count: nx, dt: interval, tables: dose)
+                    var sum: S = 0
+                    for i in 0..<nx { sum += row.t[i] }
+                    if !sum.isFinite && badPlane[k] < 0 { badPlane[k] = j }
+                    if shutdown {
+                        let cr = c.base + o, w = om.base + o
+                        for i in 0..<nx where w[i] >= 1 { cr[i] |= MaterialCode.coagulated }
+                    }
+                }
+            }
+        }
+        for k in 0..<grid.nz where badPlane[k] >= 0 {
+            let j = badPlane[k]
+            let i = (0..<nx).first { !t[$0, j, k].isFinite } ?? 0
+            throw PhysicsError.runtime(String(format: "temperature became %@ at voxel (%d, %d, %d) in step %d (t = %.3f s); check sources and time step",
+                                              "\(t[i, j, k])", i, j, k, stepCount, time))
+        }
+    }
+
+    /// Total heat content sum(rho c T V) over tissue voxels [J], relative to 0 C; summed
+    /// per plane and combined in plane order (deterministic for every thread count).
+    public func heatContent() -> Double {
+        let cap = materials.map { $0.tissue?.heatCapacity ?? 0 }
+        let v = grid.voxelVolume
+        let t = temperature, c = codes, nx = grid.nx, ny = grid.ny
+        return executor.sumPlanes(planes: grid.nz) { k in
+            var s = 0.0
+            for j in 0..<ny {
+                let tr = t.row(j, k), cr = c.row(j, k)
+                for i in 0..<nx { s += cap[Int(cr[i] & ~MaterialCode.coagulated)] * Double(tr[i]) }
+            }
+            return s * v
+        }
+    }
+
+    /// Temperature at a world point [m], trilinear between voxel centres.
+    public func temperature(atWorld p: SIMD3<Double>) -> Double {
+        temperature.trilinear(at: grid.index(p))
+    }
+}
+
+@inline(__always)
+func wrap<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as CoreError { throw PhysicsError.invalidInput(e.message) }
+}

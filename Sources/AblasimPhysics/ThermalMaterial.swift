@@ -1,0 +1,55 @@
+import AblasimCore
+
+/// What a material code means to the thermal solver.
+public enum ThermalMaterial: Equatable, Sendable {
+    /// Living tissue: conducts, is perfused, can coagulate.
+    case tissue(Tissue)
+    /// A voxel that holds its own temperature (probe surface, Dirichlet condition at the
+    /// voxel centre); neighbours exchange heat with it through their own conductivity.
+    case fixedTemperature(name: String)
+    /// A cooled surface (coolant inside a probe): the voxel holds the coolant temperature
+    /// and each tissue face exchanges heat through a film coefficient h [W/(m^2 K)] in
+    /// series with the tissue's half cell.
+    case cooledSurface(name: String, filmCoefficient: Double)
+
+    public var name: String {
+        switch self {
+        case .tissue(let t): return t.name
+        case .fixedTemperature(let n), .cooledSurface(let n, _): return n
+        }
+    }
+
+    public var tissue: Tissue? {
+        if case .tissue(let t) = self { return t }
+        return nil
+    }
+}
+
+/// Condition on the six outer faces of the domain, applied through the halo.
+public enum OuterBoundary: Equatable, Sendable {
+    /// No heat flux (symmetry or far field much larger than the heated zone).
+    case insulated
+    /// Temperature held at the outer faces [C] (body core at 37 C far from the probe).
+    case fixedTemperature(Double)
+    /// Convective exchange with film coefficient h [W/(m^2 K)] to an ambient [C].
+    case convective(filmCoefficient: Double, ambient: Double)
+
+    public var haloTemperature: Double {
+        switch self {
+        case .insulated: return Blood.arterialTemperature
+        case .fixedTemperature(let t): return t
+        case .convective(_, let a): return a
+        }
+    }
+
+    func validate() throws {
+        switch self {
+        case .insulated: return
+        case .fixedTemperature(let t):
+            guard t.isFinite, t > -273.15 else { throw PhysicsError.invalidInput("boundary temperature \(t) C is not valid: it must be finite and above -273.15 C") }
+        case .convective(let h, let a):
+            guard h.isFinite, h > 0 else { throw PhysicsError.invalidInput("boundary film coefficient \(h) W/(m^2 K) is not valid: it must be finite and > 0") }
+            guard a.isFinite, a > -273.15 else { throw PhysicsError.invalidInput("ambient temperature \(a) C is not valid") }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+int cref_dummy(void){return 0;}
