@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// Every subcommand of `ablasim`, one per line (add yours here).
+enum AblasimSubcommands {
+    static let all: [ParsableCommand.Type] = [
+        VersionCommand.self,
+    ]
+}
