@@ -1,4 +1,6 @@
 /// Errors of the physics layer. Messages say what, where and what would be valid.
+import AblasimCore
+
 public enum PhysicsError: Error, CustomStringConvertible, Equatable {
     /// Bad model or option: exit code 2 at the CLI.
     case invalidInput(String)
@@ -9,5 +11,12 @@ public enum PhysicsError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidInput(let m), .runtime(let m): return m
         }
+    }
+}
+
+extension PhysicsError: AblasimError {
+    public var isInputError: Bool {
+        if case .invalidInput = self { return true }
+        return false
     }
 }

@@ -1,4 +1,8 @@
 import ArgumentParser
+import AblasimCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The command-line tool: thin, no physics. Each subcommand lives in its own file.
 @main
@@ -9,4 +13,28 @@ struct Ablasim: ParsableCommand {
         version: "0.1.0",
         subcommands: AblasimSubcommands.all
     )
+
+    /// Maps every failure to the exit codes of DESIGN.md: usage and input errors 2,
+    /// runtime failures 3, with the message on standard error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as AblasimError {
+            writeStandardError("error: \(error.description)\n")
+            Glibc.exit(error.isInputError ? 2 : 3)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code == ExitCode(1) || code == ExitCode(2) || code == ExitCode(3) {
+                exit(withError: error)
+            }
+            // Argument parsing and validation failures are bad input: exit 2.
+            writeStandardError(fullMessage(for: error) + "\n")
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+func writeStandardError(_ text: String) {
+    fputs(text, stderr)
 }
