@@ -1,0 +1,35 @@
+import AblasimCore
+
+/// One generator channel's state at a sample time, for generator.csv and the summary.
+public struct ChannelSample: Sendable, Equatable {
+    public var channel: String
+    /// Delivered power [W].
+    public var power: Double
+    /// Load impedance [ohm]; nil for sources without one (laser, cryo).
+    public var impedance: Double?
+    /// Energy delivered so far [J].
+    public var energy: Double
+    /// The probe's own control thermocouple [C], if it has one.
+    public var probeTemperature: Double?
+
+    public init(channel: String, power: Double, impedance: Double? = nil, energy: Double, probeTemperature: Double? = nil) {
+        self.channel = channel; self.power = power; self.impedance = impedance
+        self.energy = energy; self.probeTemperature = probeTemperature
+    }
+}
+
+/// A source of heat (or cold) in the simulation: RF, microwave, laser, cryo.
+///
+/// The simulation clears `solver.source` and then calls `update` on every source once per
+/// step, before the Pennes update. A source adds its power density Q [W/m^3] to
+/// `solver.source` and sets the temperature of the boundary voxels it owns (cooled shafts,
+/// cryo surfaces). Never called per voxel: all per-voxel work stays inside a source's own
+/// loops over its fields.
+public protocol HeatSource: AnyObject {
+    var name: String { get }
+    func update(solver: PennesSolver<Float>, time: Double) throws
+    /// Power gate set by the interlock: 1 full power, 0 off, in between throttled.
+    var powerFactor: Double { get set }
+    /// Current state of each generator channel.
+    func channelSamples() -> [ChannelSample]
+}
