@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
     ],
     swiftLanguageModes: [.v5]
 )
