@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "AblasimSweepTests", dependencies: ["AblasimSweep", "AblasimSimulation"]),
     ],
     swiftLanguageModes: [.v5]
 )
