@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "AblasimCoreTests", dependencies: ["AblasimCore"]),
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
+        .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v5]
