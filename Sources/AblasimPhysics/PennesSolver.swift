@@ -117,6 +117,13 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterial)
     }
 
+    /// Restores time, step count and step size from a checkpoint.
+    func restoreClock(time t: Double, steps n: Int, dt step: Double) throws {
+        if step != dt { try setTimeStep(step) }
+        time = t
+        stepCount = n
+    }
+
     /// Sets the temperature of every voxel of material `index` (probe surfaces).
     public func holdTemperature(material index: Int, at celsius: Double) {
         let v = S(celsius)

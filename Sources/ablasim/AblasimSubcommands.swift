@@ -5,5 +5,6 @@ enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
         PhantomCommand.self,
+        SweepCommand.self,
     ]
 }

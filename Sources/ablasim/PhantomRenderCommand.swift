@@ -18,7 +18,7 @@ struct PhantomRenderCommand: ParsableCommand {
             throw ValidationError("--pixel \(pixel) mm is invalid: use 0.02 to 10 mm")
         }
         let image = phantom.renderOverview(pixelSize: pixel.map { $0 / 1000 })
-        try AtomicFile.write(try PNGEncoder.encode(image), to: URL(fileURLWithPath: output))
+        try AblasimPhantom.AtomicFile.write(try PNGEncoder.encode(image), to: URL(fileURLWithPath: output))
         print("wrote \(output): \(image.width)x\(image.height) px; panels: axial through the pedicle axes, midsagittal, left pedicle sagittal")
         print("colours: " + phantom.legend.values.sorted().map { name in
             let c = Phantom.tissueColors[name] ?? (128, 128, 128)
