@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
         .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
+        .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "AblasimSweepTests", dependencies: ["AblasimSweep", "AblasimSimulation"]),
     ],
