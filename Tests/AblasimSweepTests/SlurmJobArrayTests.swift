@@ -148,10 +148,11 @@ final class SlurmJobArrayTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("nothing to submit"), r.stdout)
     }
 
-    /// A small, coarse phantom for fast cases.
+    /// A small, coarse phantom (2 mm voxels) for fast cases, made by `ablasim phantom generate`.
     private func tinyPhantom(ablasim: String, in dir: String) throws -> String {
         let path = (dir as NSString).appendingPathComponent("tiny.vox")
-        FileManager.default.createFile(atPath: path, contents: Data([0]))
+        let r = try runCommand(ablasim, ["phantom", "generate", "--voxel", "2", "--margin", "2", "-o", path], timeout: 120)
+        XCTAssertEqual(r.status, 0, "phantom generate: \(r.stderr)")
         return path
     }
 }
