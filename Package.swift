@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "AblasimOutputTests", dependencies: ["AblasimOutput", "AblasimSimulation", "AblasimPhysics", "AblasimCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
