@@ -1,13 +1,14 @@
 import Foundation
 import AblasimCore
-import CZlib
+import AblasimPhantom
 
 /// Result volumes as gzip-compressed NIfTI-1 single files (`.nii.gz`, NIfTI-1.1 standard,
 /// nifti.nimh.nih.gov/nifti-1): a 348-byte header, 4 zero extension bytes, the voxels
 /// x fastest from byte 352. Orientation: sform (code 1) = the grid's voxel-to-RAS affine in
 /// mm, and the same transform as qform (code 1: quaternion of the direction matrix, qfac
 /// for a left-handed one), so 3D Slicer, ITK-SNAP and nibabel place it identically.
-/// Reads back only what `write` produces (little-endian, uint8 or float32).
+/// Reads back only what `write` produces (little-endian, uint8 or float32). Compression by
+/// the phantom module's `Gzip` (zlib).
 public enum VolumeFile {
     public enum Voxels {
         case float32([Float])
@@ -93,63 +94,21 @@ public enum VolumeFile {
     /// Writes `voxels` as `.nii.gz` at `url`, atomically.
     public static func write(_ voxels: Voxels, grid: Grid3D, description: String, to url: URL) throws {
         let raw = try encode(voxels, grid: grid, description: description)
-        try OutputDirectory.atomicWrite(Data(try gzip(raw)), to: url)
-    }
-
-    /// gzip (RFC 1952) with zlib's deflate, level 6.
-    static func gzip(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        // windowBits 15 + 16: gzip wrapper.
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw OutputError.io("gzip: zlib would not initialise")
-        }
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        let status: Int32 = input.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { throw OutputError.io("gzip: deflate failed (zlib status \(status))") }
-        out.removeSubrange(Int(stream.total_out)...)
-        return out
-    }
-
-    /// Inflates gzip data (at most `limit` bytes of output).
-    static func gunzip(_ input: [UInt8], limit: Int, path: String) throws -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw OutputError.io("gunzip: zlib would not initialise")
-        }
-        defer { inflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: limit)
-        let status: Int32 = input.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else {
-            throw OutputError.invalidInput("\(path): not a complete gzip stream or larger than expected (zlib status \(status))")
-        }
-        out.removeSubrange(Int(stream.total_out)...)
-        return out
+        let gz: [UInt8]
+        do { gz = try Gzip.compress(raw, format: .gzip) } catch { throw OutputError.io("\(url.path): \(error)") }
+        try OutputDirectory.atomicWrite(Data(gz), to: url)
     }
 
     /// Reads a `.nii.gz` this writer produced: the grid (from the sform) and the raw bytes.
     static func read(_ url: URL, datatype: Int16) throws -> (Grid3D, [UInt8]) {
         let path = url.path
         guard let data = FileManager.default.contents(atPath: path) else { throw OutputError.invalidInput("cannot read \(path)") }
-        let gz = [UInt8](data)
-        // Header first (dims), then the whole volume with the exact expected size.
-        let head = try gunzipPrefix(gz, count: voxOffset, path: path)
+        let all: [UInt8]
+        do { all = try Gzip.decompress([UInt8](data), maxOutputBytes: voxOffset + 4 * Grid3D.maxVoxels, what: path) } catch {
+            throw OutputError.invalidInput("\(path) is not a gzip-compressed NIfTI file: \(error)")
+        }
+        guard all.count >= voxOffset else { throw OutputError.invalidInput("\(path) is too short for a NIfTI-1 header (\(all.count) bytes)") }
+        let head = Array(all[0..<voxOffset])
         func i16(_ at: Int) -> Int16 { Int16(littleEndian: head.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: Int16.self) }) }
         func i32(_ at: Int) -> Int32 { Int32(littleEndian: head.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: Int32.self) }) }
         func f32(_ at: Int) -> Double { Double(Float(bitPattern: UInt32(littleEndian: head.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt32.self) }))) }
@@ -176,34 +135,10 @@ public enum VolumeFile {
         } catch { throw OutputError.invalidInput("\(path): header does not describe a valid grid: \(error)") }
         let offset = Int(f32(108))
         let bytes = grid.voxelCount * (datatype == 16 ? 4 : 1)
-        let all = try gunzip(gz, limit: offset + bytes, path: path)
         guard all.count == offset + bytes else {
             throw OutputError.invalidInput("\(path) holds \(all.count - offset) data bytes; \(nx)x\(ny)x\(nz) needs \(bytes)")
         }
         return (grid, Array(all[offset...]))
-    }
-
-    /// The first `count` bytes of a gzip stream.
-    static func gunzipPrefix(_ input: [UInt8], count: Int, path: String) throws -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw OutputError.io("gunzip: zlib would not initialise")
-        }
-        defer { inflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: count)
-        let status: Int32 = input.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                return inflate(&stream, Z_SYNC_FLUSH)
-            }
-        }
-        guard (status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR), Int(stream.total_out) == count else {
-            throw OutputError.invalidInput("\(path) is not a gzip-compressed NIfTI file (zlib status \(status))")
-        }
-        return out
     }
 
     public static func readFloat32(_ url: URL) throws -> (Grid3D, [Float]) {

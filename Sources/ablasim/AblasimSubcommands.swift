@@ -5,5 +5,7 @@ enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
         ReportCommand.self,
+        PhantomCommand.self,
+        SweepCommand.self,
     ]
 }
