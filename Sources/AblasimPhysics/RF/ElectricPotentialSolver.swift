@@ -44,6 +44,9 @@ public final class ElectricPotentialSolver {
     /// Relative residual ||b - A x|| / ||b|| at which a solve stops.
     public var tolerance: Double
     public var maxIterations = 400
+    /// The hierarchy coarsens until a level has at most this many voxels, then solves it
+    /// directly (LAPACK banded Cholesky).
+    public var coarsestCells = CoarseBandSolver.maxCells
     /// Electrical conductivity per voxel [S/m], padded like `Field3D`; the caller fills the
     /// interior and calls `assemble()`. Electrode and insulator voxels are ignored.
     public let conductivity: Field3D<Double>
@@ -167,7 +170,7 @@ public final class ElectricPotentialSolver {
         fine.finishDiagonal()
         var hierarchy = [fine]
         // Coarsen until the coarsest level is small enough for a banded direct solve.
-        while hierarchy.last!.cellCount > CoarseBandSolver.maxCells {
+        while hierarchy.last!.cellCount > max(coarsestCells, 1) {
             let c = hierarchy.last!
             let next = levels.count > hierarchy.count ? levels[hierarchy.count] : MultigridLevel(nx: (c.nx + 1) / 2, ny: (c.ny + 1) / 2, nz: (c.nz + 1) / 2)
             next.coarsen(from: c)
@@ -192,6 +195,26 @@ public final class ElectricPotentialSolver {
         precondition(!levels.isEmpty, "assemble() before solving")
         let b = levels[0].f
         unitRightHandSide(e, into: b)
+        return try solve(rhs: b, into: x)
+    }
+
+    /// Solves with every electrode voxel held at its own potential `values` [V] (general
+    /// Dirichlet data, e.g. an exact solution on an outer shell), into `x` (warm start).
+    @discardableResult
+    public func solve(electrodeValues values: Field3D<Double>, into x: Field3D<Double>) throws -> Int {
+        precondition(!levels.isEmpty, "assemble() before solving")
+        let b = levels[0].f
+        b.fill(0)
+        let hx = spacing.x, hy = spacing.y, hz = spacing.z
+        let area = [hy * hz / hx, hx * hz / hy, hx * hy / hz]
+        let strides = [1, b.strideY, b.strideZ]
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
+            let p = b.index(i, j, k)
+            guard role.base[p] == Self.conductor else { continue }
+            for axis in 0..<3 { for q in [p - strides[axis], p + strides[axis]] where role.base[q] >= 0 {
+                b.base[p] += conductivity.base[p] * area[axis] * values.base[q]
+            } }
+        } } }
         return try solve(rhs: b, into: x)
     }
 
@@ -466,9 +489,11 @@ final class MultigridLevel {
 
 /// The coarsest level as a banded SPD matrix, factored by LAPACK `dpbtrf` once per
 /// assembly and solved by `dpbtrs` in every V-cycle. Inactive voxels get a unit diagonal.
-final class CoarseBandSolver {
-    /// Largest coarsest level (voxels) the hierarchy stops at.
-    static let maxCells = 4096
+public final class CoarseBandSolver {
+    /// Default size of the coarsest level [voxels]: with a band of nx ny ~ 150-250 the
+    /// Cholesky factor costs n kd^2 ~ 1e8 flops (tens of ms, once per assembly) and each
+    /// V-cycle's triangular solves ~ 4 n kd ~ 2e6 flops.
+    public static let maxCells = 2048
     let n: Int, kd: Int
     var ab: [Double]
 

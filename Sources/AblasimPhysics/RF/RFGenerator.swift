@@ -9,11 +9,11 @@ public enum RFGeneratorMode: Sendable, Equatable {
     /// kp [W/K], ki [W/(K s)], with conditional integration (no wind-up while saturated).
     case temperatureControlled(target: Double, maxPower: Double, kp: Double, ki: Double)
 
-    /// Temperature control with the default gains, kp = 1 W/K and ki = 0.1 W/(K s)
+    /// Temperature control with the default gains, kp = 0.5 W/K and ki = 0.05 W/(K s)
     /// (assumed: a 10 s integral time, chosen on the coarse test scenarios so the tip
-    /// reaches its set point within ~30 s without sustained oscillation).
+    /// reaches its set point within ~60 s without sustained oscillation).
     public static func temperatureControlled(target: Double, maxPower: Double) -> RFGeneratorMode {
-        .temperatureControlled(target: target, maxPower: maxPower, kp: 1, ki: 0.1)
+        .temperatureControlled(target: target, maxPower: maxPower, kp: 0.5, ki: 0.05)
     }
 }
 
@@ -37,6 +37,12 @@ public struct ImpedanceCutout: Sendable, Equatable {
 public struct RFGenerator: Sendable, Equatable {
     public var mode: RFGeneratorMode
     public var cutout: ImpedanceCutout?
+    /// Largest change of the temperature controller's power [W/s] (slew-rate limit; the
+    /// other modes follow their own schedule). Assumed 2 W/s: the
+    /// generator ramps rather than jumps, which keeps the PI loop from chattering on a
+    /// thermocouple that sits in the steepest heating (an uncooled tip answers a 1 W step
+    /// within one thermal step); a 20 W set point is reached in 10 s.
+    public var maxSlewRate: Double = 2
     /// Simulated time the channel switches on [s].
     public var start: Double
     /// Simulated time the channel switches off [s] (infinity: never).
@@ -80,6 +86,9 @@ public struct RFGenerator: Sendable, Equatable {
                 throw PhysicsError.invalidInput("\(context): impedance cut-out pause \(p) s must be finite and > 0")
             }
         }
+        guard maxSlewRate > 0, !maxSlewRate.isNaN else {
+            throw PhysicsError.invalidInput("\(context): power slew rate \(maxSlewRate) W/s must be > 0 (infinity: no limit)")
+        }
         guard start.isFinite, start >= 0, stop > start, !stop.isNaN else {
             throw PhysicsError.invalidInput("\(context): channel on from \(start) s to \(stop) s is not valid; need 0 <= start < stop")
         }
@@ -103,7 +112,17 @@ struct GeneratorState {
     /// Commanded power [W] at time t for a control reading `tc` [C], before the cut-out and
     /// the interlock gate. `dt` [s] is the step the power will be applied over.
     mutating func command(_ g: RFGenerator, time t: Double, dt: Double, tc: Double?) -> Double {
-        guard g.isOn(at: t) else { return 0 }
+        guard g.isOn(at: t) else { lastCommand = 0; return 0 }
+        let target = raw(g, time: t, dt: dt, tc: tc)
+        guard case .temperatureControlled = g.mode else { lastCommand = target; return target }
+        let step = g.maxSlewRate * dt
+        lastCommand = min(max(target, lastCommand - step), lastCommand + step)
+        return lastCommand
+    }
+
+    var lastCommand = 0.0
+
+    private mutating func raw(_ g: RFGenerator, time t: Double, dt: Double, tc: Double?) -> Double {
         switch g.mode {
         case .constantPower(let w): return w
         case .ramp(let s, let r, let c): return min(s + r * (t - g.start), c)

@@ -329,7 +329,9 @@ public final class RFSource: HeatSource {
         let maxFlag = UnsafeMutablePointer<Bool>.allocate(capacity: boxSize.z)
         maxFlag.initialize(repeating: false, count: boxSize.z)
         defer { maxFlag.deallocate() }
-        let pat = patterns, w = weights
+        // Heating weight: each active channel's own unit-voltage pattern (independent of
+        // the momentary power, which a temperature controller may have at 0).
+        let pat = zip(patterns, pairs).filter { $0.1.0 == $0.1.1 }.map(\.0)
         // Heating-weighted |ln(sigma_now / sigma_solved)| and the heating weight, per plane.
         var weighted = [Double](repeating: 0, count: boxSize.z), total = [Double](repeating: 0, count: boxSize.z)
         weighted.withUnsafeMutableBufferPointer { wb in total.withUnsafeMutableBufferPointer { tb in
@@ -346,7 +348,7 @@ public final class RFSource: HeatSource {
                             let d = abs(log(row[i] / s0[i]))
                             if d > logMax { maxFlag[k] = true }
                             var q = 0.0
-                            for (n, pw) in w.enumerated() { q += pw * Double(pat[n][base + i]) }
+                            for pt in pat { q += Double(pt[base + i]) }
                             a += q * d; b += q
                         }
                     }
