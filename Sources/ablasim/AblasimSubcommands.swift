@@ -4,5 +4,7 @@ import ArgumentParser
 enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
+        PhantomCommand.self,
+        SweepCommand.self,
     ]
 }
