@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
         .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "AblasimOutputTests", dependencies: ["AblasimOutput", "AblasimSimulation", "AblasimPhysics", "AblasimCore"]),
         .testTarget(name: "AblasimSweepTests", dependencies: ["AblasimSweep", "AblasimSimulation"]),
     ],
     swiftLanguageModes: [.v5]
