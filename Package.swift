@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "AblasimKernelsTests", dependencies: ["AblasimKernels"]),
         .testTarget(name: "AblasimCoreTests", dependencies: ["AblasimCore"]),
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
-        .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
+        .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels", "AblasimPhantom"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
         .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: []),
