@@ -57,34 +57,33 @@ public struct ApplicatorAxis: Equatable, Sendable {
     @inline(__always)
     public func point(behindTip s: Double) -> SIMD3<Double> { tip - s * direction }
 
-    /// Linear indices (x fastest) of the voxels whose centres lie inside the shaft cylinder
-    /// between `from` and `to` metres behind the tip. On grids coarser than the shaft the
-    /// radius is widened to `0.75 * h_min` so the axis is always covered by a connected
-    /// line of voxels.
-    public func voxels(in grid: Grid3D, from s0: Double = 0, to s1: Double? = nil) -> [Int] {
-        let end = min(s1 ?? insertedLength, insertedLength)
-        let hMin = min(grid.spacing.x, grid.spacing.y, grid.spacing.z)
-        let r = max(radius, 0.75 * hMin)
-        // Bounding box of the segment in index space.
-        let a = grid.index(point(behindTip: s0)), b = grid.index(point(behindTip: end))
-        let pad = SIMD3(r / grid.spacing.x, r / grid.spacing.y, r / grid.spacing.z) + 1
-        let lo = SIMD3<Double>.zero.replacing(with: (pointwiseMin(a, b) - pad).rounded(.down), where: (pointwiseMin(a, b) - pad) .> 0)
-        let hiRaw = pointwiseMax(a, b) + pad
-        let dims = SIMD3(Double(grid.nx - 1), Double(grid.ny - 1), Double(grid.nz - 1))
-        let hi = pointwiseMin(hiRaw.rounded(.up), dims)
-        guard hi.x >= lo.x, hi.y >= lo.y, hi.z >= lo.z else { return [] }
-        var out: [Int] = []
-        for k in Int(lo.z)...Int(hi.z) {
-            for j in Int(lo.y)...Int(hi.y) {
-                for i in Int(lo.x)...Int(hi.x) {
-                    let p = grid.world(SIMD3(Double(i), Double(j), Double(k)))
-                    let s = axialDistanceBehindTip(p)
-                    guard s >= s0 - 1e-12, s <= end + 1e-12, radialDistance(p) <= r else { continue }
-                    out.append((k * grid.ny + j) * grid.nx + i)
-                }
-            }
-        }
-        return out
+    /// Linear indices (x fastest) of the shaft voxels from the tip back to `length` [m]
+    /// (default: the whole inserted shaft), rasterized exactly as an RF probe's shaft
+    /// (`Probe.rasterize`: voxel centres within max(radius, 0.87 h) of the axis).
+    /// - Throws: `PhysicsError.invalidInput` when the tip lies outside the grid.
+    public func voxels(in grid: Grid3D, length: Double? = nil, context: String = "applicator placement") throws -> [Int] {
+        try probe(name: "applicator", activeLength: min(length ?? insertedLength, insertedLength))
+            .rasterize(on: grid, context: context).voxels(of: .active)
+    }
+
+    /// This axis as an RF `Probe` whose first `activeLength` metres behind the tip are one
+    /// segment (the geometry shared with the RF probes; the electrode role only marks the
+    /// segment for rasterization).
+    func probe(name: String, activeLength: Double) -> Probe {
+        Probe(name: name, entry: point(behindTip: insertedLength), tip: tip, radius: radius,
+              segments: [.electrode(.active, length: activeLength)])
+    }
+
+    /// The axis of a shaft from `entry` to `tip` (world, metres) with the given radius.
+    public init(entry: SIMD3<Double>, tip: SIMD3<Double>, radius: Double) throws {
+        let d = tip - entry
+        try self.init(tip: tip, direction: d, radius: radius, insertedLength: (d * d).sum().squareRoot())
+    }
+
+    /// The axis of an RF probe (same entry, tip and radius): microwave antennas, laser
+    /// fibres and cryoprobes placed along the same pedicle trajectories.
+    public init(probe: Probe) throws {
+        try self.init(entry: probe.entry, tip: probe.tip, radius: probe.radius)
     }
 }
 

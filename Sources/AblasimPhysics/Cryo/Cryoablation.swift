@@ -48,10 +48,7 @@ public enum Cryoablation {
         }
         var owned: [(material: Int, voxels: [Int])] = []
         for (n, p) in probes.enumerated() {
-            let voxels = p.voxels(in: model.grid, from: 0, to: settings.freezingLength)
-            guard !voxels.isEmpty else {
-                throw PhysicsError.invalidInput("cryoprobe \(n + 1) with tip at \(p.tip * 1000) mm lies outside the grid")
-            }
+            let voxels = try p.voxels(in: model.grid, length: settings.freezingLength, context: "cryoprobe \(n + 1)")
             let m = try model.addMaterial(.fixedTemperature(name: "\(name)_probe_\(n + 1)"))
             model.paint(voxels, material: m)
             owned.append((m, voxels))

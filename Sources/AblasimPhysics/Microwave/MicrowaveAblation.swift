@@ -49,10 +49,7 @@ public enum MicrowaveAblation {
                                into model: inout ThermalModel, name: String = "microwave") throws -> MicrowaveSource {
         var antenna = try settings.validate()
         antenna.shaftRadius = applicator.radius
-        let shaft = applicator.voxels(in: model.grid)
-        guard !shaft.isEmpty else {
-            throw PhysicsError.invalidInput("microwave antenna '\(name)' with tip at \(applicator.tip * 1000) mm lies outside the grid")
-        }
+        let shaft = try applicator.voxels(in: model.grid, context: "microwave antenna '\(name)'")
         let material = try model.addMaterial(.cooledSurface(name: "\(name)_shaft", filmCoefficient: antenna.coolantFilmCoefficient))
         model.paint(shaft, material: material)
         return MicrowaveSource(name: name, applicator: applicator, antenna: antenna, power: settings.absorbedPower,

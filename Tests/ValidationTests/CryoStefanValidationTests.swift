@@ -1,0 +1,63 @@
+import XCTest
+import Foundation
+import AblasimCore
+import AblasimPhysics
+import AnalyticSolutions
+
+/// The phase-change solver against the two-phase Stefan (Neumann) solution: freezing of a
+/// half-space of water-like gel at 37 C whose surface is held at -50 C. The solver's
+/// freezing range is narrowed to [-0.5, 0] C and the front is where T crosses its middle.
+final class CryoStefanValidationTests: XCTestCase {
+    struct Result { let h: Double; let front: Double; let exact: Double; let maxTemperatureError: Double }
+
+    func freeze1D(h: Double, time: Double = 120, length: Double = 30e-3) throws -> Result {
+        var gel = try TissueTable.standard.tissue(named: "dextrose_5pct")
+        gel.name = "gel"; gel.density = 1000; gel.specificHeat = 4178; gel.thermalConductivity = 0.60
+        gel.perfusionMlMinKg = 0; gel.waterFraction = 0.99
+        var freezing = FreezingModel()
+        freezing.solidus = -0.5; freezing.liquidus = 0
+        let n = Int((length / h).rounded())
+        let grid = try Grid3D(nx: n, ny: 1, nz: 1, isotropic: h)
+        var m = ThermalModel(grid: grid, uniform: gel)
+        let surface = try m.addMaterial(.fixedTemperature(name: "cold_surface"))
+        m.paint([0], material: surface)
+        m.freezing = freezing
+        let s = try m.makeSolver(Double.self, boundary: .insulated, initialTemperature: 37, executor: SlabExecutor(threads: 1))
+        let steps = Int((time / s.dt).rounded(.up))
+        try s.setTimeStep(time / Double(steps))
+        for _ in 0..<steps {
+            s.temperature[0, 0, 0] = -50
+            try s.step()
+        }
+        s.temperature[0, 0, 0] = -50
+        let f = freezing.frozen(gel)
+        let tm = -0.25
+        let exact = try NeumannStefan(solidConductivity: f.conductivity, liquidConductivity: gel.thermalConductivity,
+                                      solidDiffusivity: f.conductivity / f.heatCapacity, liquidDiffusivity: gel.thermalConductivity / gel.heatCapacity,
+                                      meltingTemperature: tm, surfaceTemperature: -50, initialTemperature: 37,
+                                      density: gel.density, latentHeat: f.latentHeat / gel.density)
+        // Front: first crossing of T_m, linear between voxel centres at depths i h.
+        var front = Double.nan
+        for i in 1..<n where s.temperature[i - 1, 0, 0] <= tm && s.temperature[i, 0, 0] > tm {
+            let a = s.temperature[i - 1, 0, 0], b = s.temperature[i, 0, 0]
+            front = (Double(i - 1) + (tm - a) / (b - a)) * h
+            break
+        }
+        var worst = 0.0
+        for i in 0..<n { worst = max(worst, abs(s.temperature[i, 0, 0] - exact.temperature(depth: Double(i) * h, time: time))) }
+        return Result(h: h, front: front, exact: exact.frontPosition(at: time), maxTemperatureError: worst)
+    }
+
+    func testFreezingFrontFollowsNeumannSolution() throws {
+        let long = ProcessInfo.processInfo.environment["ABLASIM_LONG_TESTS"] == "1"
+        let results = try (long ? [1e-3, 0.5e-3, 0.25e-3] : [1e-3, 0.5e-3]).map { try freeze1D(h: $0) }
+        for r in results {
+            print(String(format: "Neumann freezing, 120 s, h = %.2f mm: front %.3f mm vs exact %.3f mm (error %.2f %%), max |T - T_exact| = %.2f K",
+                         r.h * 1000, r.front * 1000, r.exact * 1000, 100 * (r.front - r.exact) / r.exact, r.maxTemperatureError))
+        }
+        let finest = results.last!
+        XCTAssertEqual(finest.front, finest.exact, accuracy: 0.03 * finest.exact, "front within 3 % at h = \(finest.h * 1000) mm")
+        XCTAssertLessThan(abs(results.last!.front - results.last!.exact), abs(results.first!.front - results.first!.exact) + 1e-5,
+                          "refinement does not increase the front error")
+    }
+}
