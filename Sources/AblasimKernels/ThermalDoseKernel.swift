@@ -41,10 +41,12 @@ public struct DoseTables {
     }
 }
 
-/// CEM43 rate R^(43 - T) in equivalent minutes per minute (Sapareto & Dewey 1984).
+/// CEM43 rate R^(43 - T) in equivalent minutes per minute (Sapareto & Dewey 1984):
+/// 0.5^(43 - T) = 2^(T - 43) at or above 43 C (each degree doubles the rate),
+/// 0.25^(43 - T) = 2^(2 (T - 43)) below.
 @inlinable
 public func cem43Rate(_ celsius: Double) -> Double {
-    celsius >= 43 ? exp2(43 - celsius) : exp2(2 * (celsius - 43))
+    celsius >= 43 ? exp2(celsius - 43) : exp2(2 * (celsius - 43))
 }
 
 /// Accumulates dose over `dt` seconds for `n` voxels of a row.
