@@ -4,5 +4,6 @@ import ArgumentParser
 enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
+        ValidateCommand.self,
     ]
 }
