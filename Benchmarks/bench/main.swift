@@ -1,1 +1,216 @@
-print("bench")
+// `bench`: throughput of the Pennes step, the dose pass and the full solver step against
+// the machine's STREAM-triad bandwidth and a C reference kernel, all in one run.
+//
+//   swift run -c release bench [--quick] [--json FILE]
+//
+// Byte model per voxel update (compulsory traffic, no write-allocate, neighbour reads
+// assumed served from cache; s = 4 bytes for float32, 8 for float64):
+//   pennes-step: T read, Q read, T' written (3 s) + label read (1)        = 13 / 25 B
+//   dose-pass:   T (s) + code (1) read, CEM43 and Omega read and written (32),
+//                T_max and T_min read (2 s; written only where they change) = 45 / 57 B
+//   full-step:   the sum                                                  = 58 / 82 B
+import Foundation
+import AblasimCore
+import AblasimKernels
+import AblasimPhysics
+import CReference
+
+struct Options {
+    var quick = false
+    var jsonPath: String?
+    var sizes = [128, 256]
+
+    init(_ args: [String]) throws {
+        var it = args.makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--quick": quick = true
+            case "--json":
+                guard let p = it.next() else { throw BenchError("--json needs a file path") }
+                jsonPath = p
+            case "--sizes":
+                guard let s = it.next() else { throw BenchError("--sizes needs a list such as 128,256") }
+                sizes = try s.split(separator: ",").map {
+                    guard let v = Int($0), v >= 8, v <= 1024 else { throw BenchError("--sizes: '\($0)' is not a size in 8...1024") }
+                    return v
+                }
+            case "-h", "--help":
+                print("usage: bench [--quick] [--json FILE] [--sizes 128,256]")
+                exit(0)
+            default: throw BenchError("unknown argument '\(a)'; valid: --quick, --json FILE, --sizes LIST")
+            }
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct Result {
+    var name: String
+    var grid: Int
+    var threads: Int
+    var precision: String
+    var mlups: Double
+    var gbs: Double
+    var referenceMlups: Double?
+    var ratio: Double? { referenceMlups.map { mlups / $0 } }
+}
+
+func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// Median seconds per call of `body` after `warmup` untimed calls.
+func medianTime(warmup: Int, reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<warmup { try body() }
+    var times: [Double] = []
+    for _ in 0..<reps {
+        let t0 = seconds()
+        try body()
+        times.append(seconds() - t0)
+    }
+    times.sort()
+    return times.count % 2 == 1 ? times[times.count / 2] : 0.5 * (times[times.count / 2 - 1] + times[times.count / 2])
+}
+
+func fmt(_ v: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", v) }
+
+let options: Options
+do { options = try Options(Array(CommandLine.arguments.dropFirst())) } catch {
+    FileHandle.standardError.write("bench: \(error)\n".data(using: .utf8)!)
+    exit(2)
+}
+let allThreads = ProcessInfo.processInfo.activeProcessorCount
+let threadCounts = allThreads > 1 ? [1, allThreads] : [1]
+let warmup = options.quick ? 1 : 3
+func repsFor(_ n: Int) -> Int { options.quick ? 5 : (n <= 128 ? 31 : 11) }
+
+print("ablasim bench: \(allThreads) cores, C reference \(cref_uses_avx2() == 1 ? "AVX2 gathers" : "portable scalar")\(options.quick ? ", quick" : "")")
+
+// STREAM triad: 3 arrays of 2^23 doubles (192 MiB total, well above the last-level cache).
+var streamGBs: [Int: Double] = [:]
+for th in threadCounts {
+    streamGBs[th] = cref_stream_triad(options.quick ? 1 << 22 : 1 << 23, Int32(th), options.quick ? 5 : 15)
+    print("STREAM triad, \(th) thread(s): \(fmt(streamGBs[th]!)) GB/s")
+}
+
+/// C reference variants (see cref.h); the fastest one in this run is the reference.
+let referenceVariants = [0, 1, 2]
+let bytesPennes: [String: Double] = ["float32": 13, "float64": 25]
+let bytesDose: [String: Double] = ["float32": 45, "float64": 57]
+var results: [Result] = []
+
+func report(_ r: Result) {
+    let frac = r.gbs / (streamGBs[r.threads] ?? .nan)
+    var line = "  \(r.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.precision) \(r.threads)T: "
+        + "\(fmt(r.mlups)) MLUPS, \(fmt(r.gbs, 2)) GB/s (\(fmt(100 * frac, 0)) % of STREAM)"
+    if let ref = r.referenceMlups, let ratio = r.ratio { line += "; C \(fmt(ref)) MLUPS, Swift/C \(fmt(ratio, 3))" }
+    print(line)
+    results.append(r)
+}
+
+/// Runs every measurement for one grid size and precision.
+func benchmark<S: BenchScalar>(_: S.Type, phantom: BenchPhantom) throws {
+    let n = phantom.grid.nx
+    let voxels = Double(phantom.grid.voxelCount)
+    let p = S.precisionName
+    for th in threadCounts {
+        let solver = try PennesSolver<S>(grid: phantom.grid, materials: phantom.materials, codes: phantom.codes,
+                                         executor: SlabExecutor(threads: th))
+        // A heated zone around the tumour plus a small ripple, so every difference is live,
+        // and a Gaussian power deposition at the tumour centre.
+        let t = solver.temperature, q = solver.source
+        let inv = 1.0 / Double(n)
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            for j in 0..<n { for i in 0..<n {
+                let d = SIMD3((Double(i) + 0.5) * inv - 0.55, (Double(j) + 0.5) * inv - 0.42, (Double(k) + 0.5) * inv - 0.5)
+                let r2 = (d * d).sum()
+                t[i, j, k] = S(37 + 45 * exp(-r2 / 0.01) + 0.2 * sin(Double(i * 7 + j * 3 + k)))
+                q[i, j, k] = S(2e6 * exp(-r2 / 0.002))
+            } }
+        }
+        // Same data through Swift and C: one step each from the same state.
+        let start = t.copy()
+        let cOut = t.copy()
+        let tables = solver.kernelTables
+        solver.advanceTemperature()
+        let swiftOut = solver.temperature
+        var diffs: [String] = []
+        for v in referenceVariants {
+            S.referenceStep(t: start, tNew: cOut, codes: solver.codes, source: q, tables: tables, threads: th, variant: v)
+            var maxDiff = 0.0
+            for k in 0..<n { for j in 0..<n {
+                let a = swiftOut.row(j, k), b = cOut.row(j, k)
+                for i in 0..<n { maxDiff = max(maxDiff, abs(Double(a[i]) - Double(b[i]))) }
+            } }
+            diffs.append("\(maxDiff)")
+        }
+        print("\(n)^3 \(p) \(th)T: max |T_swift - T_C| after one step, C variants \(referenceVariants): \(diffs.joined(separator: ", ")) C")
+
+        let reps = repsFor(n)
+        let tSwift = medianTime(warmup: warmup, reps: reps) { solver.advanceTemperature() }
+        var src = start, dst = cOut
+        var cMlups: [Double] = []
+        for v in referenceVariants {
+            let tC = medianTime(warmup: warmup, reps: reps) {
+                S.referenceStep(t: src, tNew: dst, codes: solver.codes, source: q, tables: tables, threads: th, variant: v)
+                swap(&src, &dst)
+            }
+            cMlups.append(voxels / tC / 1e6)
+        }
+        let mSwift = voxels / tSwift / 1e6, mC = cMlups.max()!
+        let best = referenceVariants[cMlups.firstIndex(of: mC)!]
+        report(Result(name: "pennes-step", grid: n, threads: th, precision: p, mlups: mSwift,
+                      gbs: mSwift * bytesPennes[p]! / 1e3, referenceMlups: mC))
+        print("    C variants (0 gathers, 1 broadcast+gathers, 2 broadcast+scalar loads): "
+            + zip(referenceVariants, cMlups).map { "\($0.0): \(fmt($0.1))" }.joined(separator: ", ")
+            + " MLUPS; reference = fastest = variant \(best)")
+        let tDose = try medianTime(warmup: warmup, reps: reps) { try solver.accumulateDose() }
+        let mDose = voxels / tDose / 1e6
+        report(Result(name: "dose-pass", grid: n, threads: th, precision: p, mlups: mDose,
+                      gbs: mDose * bytesDose[p]! / 1e3, referenceMlups: nil))
+        let tStep = try medianTime(warmup: warmup, reps: reps) { try solver.step() }
+        let mStep = voxels / tStep / 1e6
+        report(Result(name: "full-step", grid: n, threads: th, precision: p, mlups: mStep,
+                      gbs: mStep * (bytesPennes[p]! + bytesDose[p]!) / 1e3, referenceMlups: nil))
+        print("    cost split of a full step: Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
+    }
+}
+
+do {
+    for n in options.sizes {
+        let phantom = try BenchPhantom(n: n)
+        print("\n\(n)^3 phantom: \(phantom.distinctMaterials()) tissues, \(fmt(100 * phantom.uniformBlockFraction(), 1)) % of 8-voxel blocks uniform with their neighbours")
+        try benchmark(Float.self, phantom: phantom)
+        try benchmark(Double.self, phantom: phantom)
+    }
+} catch {
+    FileHandle.standardError.write("bench: \(error)\n".data(using: .utf8)!)
+    exit(3)
+}
+
+if let path = options.jsonPath {
+    func num(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "null" }
+        return String(format: "%.6g", v)
+    }
+    var items: [String] = []
+    for r in results {
+        items.append("{\"name\":\"\(r.name)\",\"grid\":[\(r.grid),\(r.grid),\(r.grid)],\"threads\":\(r.threads),"
+            + "\"precision\":\"\(r.precision)\",\"mlups\":\(num(r.mlups)),\"gbs\":\(num(r.gbs)),"
+            + "\"stream_fraction\":\(num(r.gbs / (streamGBs[r.threads] ?? .nan))),"
+            + "\"reference_mlups\":\(num(r.referenceMlups)),\"ratio\":\(num(r.ratio))}")
+    }
+    let streamAll = streamGBs[threadCounts.last!]
+    let json = "{\"schema\":\"ablasim.bench/1\",\"stream_triad_gbs\":\(num(streamAll)),"
+        + "\"stream_triad_gbs_1thread\":\(num(streamGBs[1])),\"results\":[\n"
+        + items.joined(separator: ",\n") + "\n]}\n"
+    do {
+        try json.data(using: .utf8)!.write(to: URL(fileURLWithPath: path), options: .atomic)
+        print("\nwrote \(path)")
+    } catch {
+        FileHandle.standardError.write("bench: cannot write \(path): \(error)\n".data(using: .utf8)!)
+        exit(3)
+    }
+}

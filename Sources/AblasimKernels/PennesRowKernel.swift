@@ -75,45 +75,64 @@ public func pennesRowScalar<S>(_ r: PennesRow<S>, count n: Int, tables tb: Penne
 
 /// SIMD row update, `SIMD8` lanes with a scalar tail; same arithmetic, same order of
 /// summation as `pennesRowScalar`, so the two agree to the last bit.
+///
+/// Coefficients: where the 8 voxels of a block and all their face neighbours carry one
+/// label (the inside of a tissue, most of a phantom), every lane has the same
+/// coefficients and they are broadcast from the table diagonal; elsewhere each lane reads
+/// its own table entry. Both paths read the same table values, so the result does not
+/// depend on which one ran.
 @inlinable
 public func pennesRowSIMD<S>(_ r: PennesRow<S>, count n: Int, tables tb: PennesTables<S>) {
     typealias V = SIMD8<S>
     let w = V.scalarCount
     let bits = PennesTables<S>.labelBits
     let sy = r.strideY, sz = r.strideZ
+    let arterial = V(repeating: tb.arterial)
+    let ones: UInt64 = 0x0101_0101_0101_0101
     var i = 0
     while i + w <= n {
-        let t0 = UnsafeRawPointer(r.t + i).loadUnaligned(as: V.self)
-        let xm = UnsafeRawPointer(r.t + i - 1).loadUnaligned(as: V.self)
-        let xp = UnsafeRawPointer(r.t + i + 1).loadUnaligned(as: V.self)
-        let ym = UnsafeRawPointer(r.t + i - sy).loadUnaligned(as: V.self)
-        let yp = UnsafeRawPointer(r.t + i + sy).loadUnaligned(as: V.self)
-        let zm = UnsafeRawPointer(r.t + i - sz).loadUnaligned(as: V.self)
-        let zp = UnsafeRawPointer(r.t + i + sz).loadUnaligned(as: V.self)
-        let q = UnsafeRawPointer(r.q + i).loadUnaligned(as: V.self)
-        var gxm = V(), gxp = V(), gym = V(), gyp = V(), gzm = V(), gzp = V(), pf = V(), ss = V()
         let lab = r.label + i
-        for k in 0..<w {
-            let l = Int(lab[k])
-            let row = l << bits
-            gxm[k] = tb.gx[row | Int(lab[k - 1])]
-            gxp[k] = tb.gx[row | Int(lab[k + 1])]
-            gym[k] = tb.gy[row | Int(lab[k - sy])]
-            gyp[k] = tb.gy[row | Int(lab[k + sy])]
-            gzm[k] = tb.gz[row | Int(lab[k - sz])]
-            gzp[k] = tb.gz[row | Int(lab[k + sz])]
-            pf[k] = tb.perfusion[l]
-            ss[k] = tb.sourceScale[l]
+        let raw = UnsafeRawPointer(lab)
+        let lc = raw.loadUnaligned(as: UInt64.self)
+        let lxm = raw.loadUnaligned(fromByteOffset: -1, as: UInt64.self)
+        let lxp = raw.loadUnaligned(fromByteOffset: 1, as: UInt64.self)
+        let lym = raw.loadUnaligned(fromByteOffset: -sy, as: UInt64.self)
+        let lyp = raw.loadUnaligned(fromByteOffset: sy, as: UInt64.self)
+        let lzm = raw.loadUnaligned(fromByteOffset: -sz, as: UInt64.self)
+        let lzp = raw.loadUnaligned(fromByteOffset: sz, as: UInt64.self)
+        let mixed = (lc ^ ((lc & 0xff) &* ones)) | (lxm ^ lc) | (lxp ^ lc) | (lym ^ lc) | (lyp ^ lc)
+            | (lzm ^ lc) | (lzp ^ lc)
+        let gxm: V, gxp: V, gym: V, gyp: V, gzm: V, gzp: V, pf: V, ss: V
+        if mixed == 0 {
+            let l = Int(truncatingIfNeeded: lc & 0xff)
+            let diagonal = l << bits | l
+            gxm = V(repeating: tb.gx[diagonal]); gxp = gxm
+            gym = V(repeating: tb.gy[diagonal]); gyp = gym
+            gzm = V(repeating: tb.gz[diagonal]); gzp = gzm
+            pf = V(repeating: tb.perfusion[l])
+            ss = V(repeating: tb.sourceScale[l])
+        } else {
+            gxm = gatherPairs(tb.gx, lab, -1, bits)
+            gxp = gatherPairs(tb.gx, lab, 1, bits)
+            gym = gatherPairs(tb.gy, lab, -sy, bits)
+            gyp = gatherPairs(tb.gy, lab, sy, bits)
+            gzm = gatherPairs(tb.gz, lab, -sz, bits)
+            gzp = gatherPairs(tb.gz, lab, sz, bits)
+            pf = gatherLabels(tb.perfusion, lab)
+            ss = gatherLabels(tb.sourceScale, lab)
         }
+        let tp = UnsafeRawPointer(r.t + i)
+        let e = MemoryLayout<S>.stride
+        let t0 = tp.loadUnaligned(as: V.self)
         var d = V()
-        d += gxm * (xm - t0)
-        d += gxp * (xp - t0)
-        d += gym * (ym - t0)
-        d += gyp * (yp - t0)
-        d += gzm * (zm - t0)
-        d += gzp * (zp - t0)
-        d += pf * (V(repeating: tb.arterial) - t0)
-        d += ss * q
+        d += gxm * (tp.loadUnaligned(fromByteOffset: -e, as: V.self) - t0)
+        d += gxp * (tp.loadUnaligned(fromByteOffset: e, as: V.self) - t0)
+        d += gym * (tp.loadUnaligned(fromByteOffset: -sy * e, as: V.self) - t0)
+        d += gyp * (tp.loadUnaligned(fromByteOffset: sy * e, as: V.self) - t0)
+        d += gzm * (tp.loadUnaligned(fromByteOffset: -sz * e, as: V.self) - t0)
+        d += gzp * (tp.loadUnaligned(fromByteOffset: sz * e, as: V.self) - t0)
+        d += pf * (arterial - t0)
+        d += ss * UnsafeRawPointer(r.q + i).loadUnaligned(as: V.self)
         UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: t0 + d, as: V.self)
         i += w
     }
@@ -122,4 +141,20 @@ public func pennesRowSIMD<S>(_ r: PennesRow<S>, count n: Int, tables tb: PennesT
         tail.t += i; tail.tNew += i; tail.label += i; tail.q += i
         pennesRowScalar(tail, count: n - i, tables: tb)
     }
+}
+
+/// Eight pair-table entries `table[label[k] << bits | label[k + offset]]`, k = 0..<8.
+@inlinable @inline(__always)
+func gatherPairs<S: SIMDScalar>(_ table: UnsafePointer<S>, _ lab: UnsafePointer<UInt8>, _ offset: Int,
+                                _ bits: Int) -> SIMD8<S> {
+    let nb = lab + offset
+    @inline(__always) func e(_ k: Int) -> S { table[Int(lab[k]) << bits | Int(nb[k])] }
+    return SIMD8(e(0), e(1), e(2), e(3), e(4), e(5), e(6), e(7))
+}
+
+/// Eight per-label table entries `table[label[k]]`, k = 0..<8.
+@inlinable @inline(__always)
+func gatherLabels<S: SIMDScalar>(_ table: UnsafePointer<S>, _ lab: UnsafePointer<UInt8>) -> SIMD8<S> {
+    SIMD8(table[Int(lab[0])], table[Int(lab[1])], table[Int(lab[2])], table[Int(lab[3])],
+          table[Int(lab[4])], table[Int(lab[5])], table[Int(lab[6])], table[Int(lab[7])])
 }

@@ -42,8 +42,7 @@ public struct DoseTables {
 }
 
 /// CEM43 rate R^(43 - T) in equivalent minutes per minute (Sapareto & Dewey 1984):
-/// 0.5^(43 - T) = 2^(T - 43) at or above 43 C (each degree doubles the rate),
-/// 0.25^(43 - T) = 2^(2 (T - 43)) below.
+/// 0.5^(43 - T) = 2^(T - 43) at and above 43 C, 0.25^(43 - T) = 2^(2 (T - 43)) below.
 @inlinable
 public func cem43Rate(_ celsius: Double) -> Double {
     celsius >= 43 ? exp2(celsius - 43) : exp2(2 * (celsius - 43))

@@ -117,6 +117,13 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterial)
     }
 
+    /// Restores time, step count and step size from a checkpoint.
+    func restoreClock(time t: Double, steps n: Int, dt step: Double) throws {
+        if step != dt { try setTimeStep(step) }
+        time = t
+        stepCount = n
+    }
+
     /// Sets the temperature of every voxel of material `index` (probe surfaces).
     public func holdTemperature(material index: Int, at celsius: Double) {
         let v = S(celsius)
@@ -131,6 +138,16 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// coagulation on the new state. Throws `.runtime` naming the voxel when the new
     /// state is not finite.
     public func step() throws {
+        advanceTemperature()
+        try accumulateDose(over: dt)
+    }
+
+    /// The first half of `step()`: the Pennes update of every voxel (advances `time` by
+    /// `dt`), without dose. Public so `bench` can time the two halves apart; a
+    /// simulation calls `step()`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public func advanceTemperature() {
         let t = temperature, tn = scratch, c = codes, q = source
         let tables = coefficients.tables
         let nx = grid.nx, ny = grid.ny
@@ -147,14 +164,29 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         swap(&temperature, &scratch)
         time += dt
         stepCount += 1
+    }
+
+    /// The second half of `step()`: CEM43, Omega, T_max/T_min and coagulation on the
+    /// current state over the last `dt`, plus the NaN check. Public for `bench`.
+    public func accumulateDose() throws {
         try accumulateDose(over: dt)
     }
+
+    /// The kernel's label-indexed coefficient tables for the current `dt` (valid while
+    /// the solver lives): for benchmarks and reference kernels that must see the same
+    /// coefficients.
+    public var kernelTables: PennesTables<S> { coefficients.tables }
+
+    /// The dose kernel's label-indexed Arrhenius tables (valid while the solver lives).
+    public var doseKernelTables: DoseTables { coefficients.doseTables }
 
     /// Runs `count` steps.
     public func run(steps count: Int) throws {
         for _ in 0..<count { try step() }
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     private func accumulateDose(over interval: Double) throws {
         let t = temperature, c = codes
         let dose = coefficients.doseTables

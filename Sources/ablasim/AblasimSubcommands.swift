@@ -5,5 +5,8 @@ enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
         ValidateCommand.self,
+        ReportCommand.self,
+        PhantomCommand.self,
+        SweepCommand.self,
     ]
 }

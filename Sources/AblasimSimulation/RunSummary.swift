@@ -1,0 +1,105 @@
+/// The machine-readable result of one run: `summary.json`, schema `ablasim.summary/1`.
+/// Field names are the JSON keys (snake case); units are in the names.
+public struct RunSummary: Codable, Equatable, Sendable {
+    public var schema = "ablasim.summary/1"
+    public var phantom: String
+    public var modality: String
+    public var probes: [Probe]
+    public var simulatedS: Double
+    public var wallS: Double
+    public var voxels: Int
+    public var steps: Int
+    public var dtS: Double
+    public var zones: Zones
+    public var thermocouples: [ThermocoupleResult]
+    public var flags: [Flag]
+    public var interlock: Interlock
+    /// Wall time split [s]: thermal steps, source updates (potential solves), output.
+    public var timing: [String: Double]
+    /// The parameters the run used, as dotted keys (Scenario.set names).
+    public var parameters: [String: String]
+    public var version: String
+
+    public struct Probe: Codable, Equatable, Sendable {
+        public var name: String
+        public var channel: String
+        public var tipMm: [Double]
+        public var entryMm: [Double]
+        public var energyJ: Double
+        public init(name: String, channel: String, tipMm: [Double], entryMm: [Double], energyJ: Double) {
+            self.name = name; self.channel = channel; self.tipMm = tipMm; self.entryMm = entryMm; self.energyJ = energyJ
+        }
+    }
+
+    public struct Zones: Codable, Equatable, Sendable {
+        /// Volume of ablated tissue (Omega >= 1 or T_max >= 60 C or CEM43 >= 240; cryo: <= -20 C) [ml].
+        public var ablationMl: Double
+        public var tumorMl: Double
+        /// Fraction of tumour voxels inside the ablation zone (0..1); null without a tumour.
+        public var tumorCoverage: Double?
+        /// Connected components of the ablation zone (26-connectivity).
+        public var components: Int
+        /// True when the union of the probes' zones is one connected component containing every tip.
+        public var coalescent: Bool
+        /// Volume inside the 42 C and 60 C T_max isotherms [ml].
+        public var t42Ml: Double
+        public var t60Ml: Double
+        /// Lethal ice volumes for cryo (T_min <= -20 C, <= -40 C) and the ice ball (<= 0 C) [ml].
+        public var iceMl: Double
+        public var lethalIce20Ml: Double
+        public var lethalIce40Ml: Double
+        public init(ablationMl: Double, tumorMl: Double, tumorCoverage: Double?, components: Int, coalescent: Bool,
+                    t42Ml: Double, t60Ml: Double, iceMl: Double, lethalIce20Ml: Double, lethalIce40Ml: Double) {
+            self.ablationMl = ablationMl; self.tumorMl = tumorMl; self.tumorCoverage = tumorCoverage
+            self.components = components; self.coalescent = coalescent; self.t42Ml = t42Ml; self.t60Ml = t60Ml
+            self.iceMl = iceMl; self.lethalIce20Ml = lethalIce20Ml; self.lethalIce40Ml = lethalIce40Ml
+        }
+    }
+
+    public struct ThermocoupleResult: Codable, Equatable, Sendable {
+        public var name: String
+        /// "cord", "root" or "other".
+        public var structure: String
+        public var positionMm: [Double]
+        public var tMaxC: Double
+        public var tMinC: Double
+        public var cem43Min: Double
+        public var omega: Double
+        /// First time [s] at or above 42, 45, 60 and 80 C; null if never. Keys "42", "45", "60", "80".
+        public var crossingsS: [String: Double?]
+        /// First time [s] at or below 10, 0 and -20 C (cryo); keys "10", "0", "-20".
+        public var coldCrossingsS: [String: Double?]
+        /// Kinds of flag raised at this thermocouple.
+        public var flags: [String]
+        public init(name: String, structure: String, positionMm: [Double], tMaxC: Double, tMinC: Double, cem43Min: Double,
+                    omega: Double, crossingsS: [String: Double?], coldCrossingsS: [String: Double?], flags: [String]) {
+            self.name = name; self.structure = structure; self.positionMm = positionMm; self.tMaxC = tMaxC; self.tMinC = tMinC
+            self.cem43Min = cem43Min; self.omega = omega; self.crossingsS = crossingsS; self.coldCrossingsS = coldCrossingsS
+            self.flags = flags
+        }
+    }
+
+    public struct Flag: Codable, Equatable, Sendable {
+        public var thermocouple: String
+        /// e.g. "heat-42", "heat-45", "heat-60", "heat-80", "cem43", "omega", "cold-10", "cold-0", "cold-20".
+        public var kind: String
+        public var threshold: Double
+        public var timeS: Double
+        public init(thermocouple: String, kind: String, threshold: Double, timeS: Double) {
+            self.thermocouple = thermocouple; self.kind = kind; self.threshold = threshold; self.timeS = timeS
+        }
+    }
+
+    public struct Interlock: Codable, Equatable, Sendable {
+        public var enabled: Bool
+        public var thresholdC: Double
+        public var mode: String
+        /// Time the interlock first tripped [s]; null if never.
+        public var trippedS: Double?
+        /// Highest protected-thermocouple temperature after the trip minus the threshold [C].
+        public var overshootC: Double?
+        public init(enabled: Bool, thresholdC: Double, mode: String, trippedS: Double?, overshootC: Double?) {
+            self.enabled = enabled; self.thresholdC = thresholdC; self.mode = mode; self.trippedS = trippedS; self.overshootC = overshootC
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import AblasimCore
+import AblasimPhysics
+
+/// The time loop. `step()` reads like the physics: sources, one Pennes step with dose,
+/// thermocouples and the interlock.
+public final class Simulation {
+    public let solver: PennesSolver<Float>
+    public let sources: [HeatSource]
+    public let monitor: ThermocoupleMonitor
+    /// Generator channels sampled every `recordInterval` seconds of simulated time.
+    public private(set) var generatorSeries: [(time: Double, samples: [ChannelSample])] = []
+    public let recordInterval: Double
+    /// Wall time spent per part of the step [s]: "sources", "thermal", "monitor".
+    public private(set) var timing: [String: Double] = ["sources": 0, "thermal": 0, "monitor": 0]
+    private var nextRecord = 0.0
+    private let clock = ContinuousClock()
+
+    public init(solver: PennesSolver<Float>, sources: [HeatSource], monitor: ThermocoupleMonitor, recordInterval: Double) {
+        self.solver = solver
+        self.sources = sources
+        self.monitor = monitor
+        self.recordInterval = recordInterval
+        recordGenerators()
+    }
+
+    public var time: Double { solver.time }
+
+    /// Advances one time step.
+    public func step() throws {
+        try timed("sources") {
+            solver.source.fill(0)
+            for s in sources { try s.update(solver: solver, time: solver.time) }
+        }
+        try timed("thermal") { try solver.step() }
+        timed("monitor") {
+            let allowed = monitor.observe(solver: solver, time: solver.time)
+            for s in sources { s.powerFactor = allowed }
+        }
+        if solver.time + 1e-9 >= nextRecord { recordGenerators() }
+    }
+
+    /// Runs to `duration` seconds of simulated time, with the step shortened (never
+    /// lengthened) so that the last step lands on it exactly. `progress` is called after
+    /// every step; return false from `shouldStop` to end early (e.g. on SIGTERM).
+    public func run(until duration: Double, progress: (Simulation) -> Void = { _ in },
+                    shouldStop: () -> Bool = { false }) throws {
+        let remaining = duration - solver.time
+        guard remaining > 1e-12 else { return }
+        let steps = Int((remaining / solver.dt).rounded(.up))
+        try solver.setTimeStep(remaining / Double(steps))
+        for _ in 0..<steps {
+            if shouldStop() { return }
+            try step()
+            progress(self)
+        }
+    }
+
+    private func recordGenerators() {
+        generatorSeries.append((solver.time, sources.flatMap { $0.channelSamples() }))
+        nextRecord = solver.time + recordInterval
+    }
+
+    private func timed<T>(_ part: String, _ body: () throws -> T) rethrows -> T {
+        let start = clock.now
+        defer {
+            let d = clock.now - start
+            timing[part, default: 0] += Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        return try body()
+    }
+}

@@ -1,0 +1,77 @@
+import XCTest
+import AblasimCore
+import AblasimPhysics
+@testable import AblasimSimulation
+
+final class MonitorValidationTests: XCTestCase {
+    private func make(_ tcs: [Thermocouple], _ thresholds: SafetyThresholds = SafetyThresholds(),
+                      interval: Double = 1) throws -> ThermocoupleMonitor {
+        try ThermocoupleMonitor(thermocouples: tcs, solver: try makeMonitorSolver(), thresholds: thresholds,
+                                interlock: Scenario.Interlock(), recordInterval: interval)
+    }
+
+    private func assertInputError(_ body: @autoclosure () throws -> Any, contains parts: [String],
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            guard let e = error as? SimulationError, e.isInputError else {
+                return XCTFail("expected SimulationError.invalidInput, got \(error)", file: file, line: line)
+            }
+            for p in parts { XCTAssertTrue(e.description.contains(p), "'\(e.description)' lacks '\(p)'", file: file, line: line) }
+        }
+    }
+
+    func testThermocoupleOutsideTheGrid() throws {
+        let solver = try makeMonitorSolver()
+        let tc = Thermocouple(name: "far", structure: .cord, position: world(solver, 2, 9, 2))
+        assertInputError(try self.make([tc]), contains: ["'far'", "(12.00, 29.00, 32.00) mm", "outside the grid"])
+    }
+
+    func testThermocoupleInsideAProbe() throws {
+        let solver = try makeMonitorSolver()
+        let tc = Thermocouple(name: "tip", structure: .root, position: world(solver, 4.8, 5, 5.1))
+        assertInputError(try self.make([tc]), contains: ["'tip'", "probe surface 'probe_shaft'", "voxel 5, 5, 5"])
+    }
+
+    func testDuplicateNames() throws {
+        let solver = try makeMonitorSolver()
+        let a = Thermocouple(name: "cord", structure: .cord, position: world(solver, 1, 1, 1))
+        assertInputError(try self.make([a, a]), contains: ["'cord'", "unique"])
+    }
+
+    func testThresholdsOutOfOrderOrNotFinite() throws {
+        var t = SafetyThresholds()
+        t.heatC = [42, 60, 45, 80]
+        assertInputError(try t.validate(), contains: ["heat", "42, 60, 45, 80", "increasing"])
+        t = SafetyThresholds()
+        t.coldC = [0, 10, -20]
+        assertInputError(try t.validate(), contains: ["cold", "decreasing"])
+        t = SafetyThresholds()
+        t.heatC = [42, .nan]
+        assertInputError(try t.validate(), contains: ["heat", "finite"])
+        t = SafetyThresholds()
+        t.cordCEM43Min = -1
+        assertInputError(try t.validate(), contains: ["cord CEM43", "> 0"])
+        t = SafetyThresholds()
+        t.heatC = [42, 42]
+        assertInputError(try self.make([], t), contains: ["strictly increasing"])
+        XCTAssertNoThrow(try SafetyThresholds().validate())
+        assertInputError(try self.make([], interval: 0), contains: ["record interval"])
+    }
+
+    func testStructureFromScenarioSpec() throws {
+        let tc = try Thermocouple(spec: Scenario.ThermocoupleSpec(name: "r", positionMM: SIMD3(1, 2, 3), structure: "Root"))
+        XCTAssertEqual(tc.structure, .root)
+        XCTAssertEqual(tc.position.z, 0.003, accuracy: 1e-15)
+        assertInputError(try Thermocouple(spec: Scenario.ThermocoupleSpec(name: "x", positionMM: .zero, structure: "dura")),
+                         contains: ["'x'", "unknown structure 'dura'", "cord, root, other"])
+    }
+
+    func testDefaultsAreStricterForCord() {
+        let t = SafetyThresholds()
+        XCTAssertEqual(t.heatC, [42, 45, 60, 80])
+        XCTAssertEqual(t.coldC, [10, 0, -20])
+        XCTAssertLessThan(t.cem43Limit(.cord)!, t.cem43Limit(.root)!)
+        XCTAssertLessThan(t.omegaLimit(.cord)!, t.omegaLimit(.root)!)
+        XCTAssertNil(t.cem43Limit(.other))
+    }
+}
