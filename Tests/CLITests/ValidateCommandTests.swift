@@ -5,25 +5,26 @@ import Foundation
 /// `swift test` builds it; the binary sits next to the test bundle in the products
 /// directory (or is named by ABLASIM_BINARY).
 final class ValidateCommandTests: XCTestCase {
+    /// Where `swift build` puts products: next to the test bundle.
     static var productsDirectory: URL {
         #if os(macOS)
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             return bundle.bundleURL.deletingLastPathComponent()
         }
-        fatalError("no .xctest bundle found")
-        #else
-        return Bundle.main.bundleURL
         #endif
+        return Bundle.main.bundleURL
     }
 
     func binary() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["ABLASIM_BINARY"] { return URL(fileURLWithPath: path) }
-        let url = Self.productsDirectory.appendingPathComponent("ablasim")
-        guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            XCTFail("ablasim binary not found at \(url.path): run `swift build` first (or set ABLASIM_BINARY)")
-            throw XCTSkip("no binary")
+        let env = ProcessInfo.processInfo.environment
+        var candidates = [env["ABLASIM_BINARY"], env["ABLASIM_EXECUTABLE"]].compactMap { $0 }
+        candidates.append(Self.productsDirectory.appendingPathComponent("ablasim").path)
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ablasim").path)
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            return URL(fileURLWithPath: found)
         }
-        return url
+        XCTFail("the ablasim binary is not built (looked at \(candidates.joined(separator: ", "))): run `swift build` first, or set ABLASIM_BINARY")
+        throw XCTSkip("no ablasim binary")
     }
 
     func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {

@@ -53,11 +53,13 @@ extension VerificationCase {
             } } }
             spacings.append(h * 1000); errors.append(norm.value)
         }
-        // Tolerances: the measured errors times ~1.5 (see docs in ValidationTests).
+        // Tolerances: 1.5x the errors measured on these grids (quick 3.76e-3, standard
+        // 1.33e-3); the long level continues the second-order line.
         let tolerance: Double
         switch level {
-        case .quick: tolerance = 2.5e-2
-        case .standard, .long: tolerance = level == .long ? 1.5e-3 : 6e-3
+        case .quick: tolerance = 6e-3
+        case .standard: tolerance = 2e-3
+        case .long: tolerance = 5e-4
         }
         return VerificationResult(name: "gaussian-diffusion-3d", summary: "3D Gaussian diffusion vs exact Green's function",
                                   norm: "relative L2", error: errors.last!, tolerance: tolerance,

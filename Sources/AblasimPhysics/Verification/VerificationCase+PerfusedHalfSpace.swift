@@ -46,9 +46,10 @@ extension VerificationCase {
         }
         let tolerance: Double
         switch level {
-        case .quick: tolerance = 2e-3
-        case .standard: tolerance = 5e-4
-        case .long: tolerance = 1.5e-4
+        // 1.5x the measured errors (h = 0.2 mm: 1.94e-4), second order beyond.
+        case .quick: tolerance = 3e-4
+        case .standard: tolerance = 7.5e-5
+        case .long: tolerance = 2e-5
         }
         return VerificationResult(name: "perfused-half-space-1d", summary: "1D transient with perfusion vs erfc solution",
                                   norm: "relative L2", error: errors.last!, tolerance: tolerance,
