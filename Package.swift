@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "AblasimKernelsTests", dependencies: ["AblasimKernels"]),
         .testTarget(name: "AblasimCoreTests", dependencies: ["AblasimCore"]),
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "AblasimCore", "CLapack"]),
-        .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
+        .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels", "AblasimPhantom"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions", "AblasimCore"]),
         .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: ["ablasim"]),

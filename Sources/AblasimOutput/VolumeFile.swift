@@ -62,7 +62,12 @@ public enum VolumeFile {
         h[344] = UInt8(ascii: "n"); h[345] = UInt8(ascii: "+"); h[346] = UInt8(ascii: "1")
         h.reserveCapacity(voxOffset + count * Int(bitpix / 8))
         switch voxels {
-        case .float32(let v): for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { h.append(contentsOf: $0) } }
+        case .float32(let v):
+            #if _endian(little)
+            v.withUnsafeBytes { h.append(contentsOf: $0) }
+            #else
+            for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { h.append(contentsOf: $0) } }
+            #endif
         case .uint8(let v): h.append(contentsOf: v)
         }
         return h
@@ -143,7 +148,11 @@ public enum VolumeFile {
 
     public static func readFloat32(_ url: URL) throws -> (Grid3D, [Float]) {
         let (g, b) = try read(url, datatype: 16)
-        let v = b.withUnsafeBytes { raw in (0..<g.voxelCount).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
+        var v = [Float](repeating: 0, count: g.voxelCount)
+        v.withUnsafeMutableBytes { dst in b.withUnsafeBytes { dst.copyMemory(from: $0) } }
+        #if !_endian(little)
+        for i in v.indices { v[i] = Float(bitPattern: UInt32(littleEndian: v[i].bitPattern)) }
+        #endif
         return (g, v)
     }
 

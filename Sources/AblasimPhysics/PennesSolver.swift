@@ -202,14 +202,9 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                     let o = t.index(0, j, k)
                     let row = DoseRow(t: t.base + o, label: c.base + o, cem43: cem.base + o, omega: om.base + o,
                                       tMax: hi.base + o, tMin: lo.base + o)
-                    accumulateDoseRow(row, count: nx, dt: interval, tables: dose)
-                    var sum: S = 0
-                    for i in 0..<nx { sum += row.t[i] }
-                    if !sum.isFinite && badPlane[k] < 0 { badPlane[k] = j }
-                    if shutdown {
-                        let cr = c.base + o, w = om.base + o
-                        for i in 0..<nx where w[i] >= 1 { cr[i] |= MaterialCode.coagulated }
-                    }
+                    let finite = accumulateDoseRowSIMD(row, count: nx, dt: interval, tables: dose)
+                    if !finite && badPlane[k] < 0 { badPlane[k] = j }
+                    if shutdown { markCoagulated(codes: c.base + o, omega: om.base + o, count: nx) }
                 }
             }
         }
@@ -219,6 +214,20 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
             throw PhysicsError.runtime(String(format: "temperature became %@ at voxel (%d, %d, %d) in step %d (t = %.3f s); check sources and time step",
                                               "\(t[i, j, k])", i, j, k, stepCount, time))
         }
+    }
+
+    /// Sets the coagulated bit of every voxel of a row whose Omega has reached 1; tests 8
+    /// voxels at a time, since most blocks have none.
+    @inline(__always)
+    private func markCoagulated(codes: UnsafeMutablePointer<UInt8>, omega: UnsafePointer<Double>, count n: Int) {
+        var i = 0
+        while i + 8 <= n {
+            if any(UnsafeRawPointer(omega + i).loadUnaligned(as: SIMD8<Double>.self) .>= 1) {
+                for m in i..<(i + 8) where omega[m] >= 1 { codes[m] |= MaterialCode.coagulated }
+            }
+            i += 8
+        }
+        for m in i..<n where omega[m] >= 1 { codes[m] |= MaterialCode.coagulated }
     }
 
     /// Total heat content sum(rho c T V) over tissue voxels [J], relative to 0 C; summed

@@ -19,22 +19,44 @@ static inline uint32_t load32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); 
 
 // ---------------------------------------------------------------------------------------
 // Scalar row update: the definition (same as AblasimKernels.pennesRowScalar).
-#define SCALAR_ROW(T, t, tn, lab, q, n, sy, sz, tb)                                          \
-    for (long i = 0; i < (n); i++) {                                                        \
-        int l = (lab)[i];                                                                   \
-        int row = l << LABEL_BITS;                                                          \
-        T t0 = (t)[i];                                                                      \
-        T d = 0;                                                                            \
-        d += (tb)->gx[row | (lab)[i - 1]] * ((t)[i - 1] - t0);                              \
-        d += (tb)->gx[row | (lab)[i + 1]] * ((t)[i + 1] - t0);                              \
-        d += (tb)->gy[row | (lab)[i - (sy)]] * ((t)[i - (sy)] - t0);                        \
-        d += (tb)->gy[row | (lab)[i + (sy)]] * ((t)[i + (sy)] - t0);                        \
-        d += (tb)->gz[row | (lab)[i - (sz)]] * ((t)[i - (sz)] - t0);                        \
-        d += (tb)->gz[row | (lab)[i + (sz)]] * ((t)[i + (sz)] - t0);                        \
-        d += (tb)->perfusion[l] * ((tb)->arterial - t0);                                    \
-        d += (tb)->source_scale[l] * (q)[i];                                                \
-        (tn)[i] = t0 + d;                                                                   \
+// Scalar row update: the definition (same as AblasimKernels.pennesRowScalar).
+static inline void scalar_row_f32(const float *t, float *tn, const uint8_t *lab, const float *q, long n,
+                                  long sy, long sz, const cref_tables_f32 *tb) {
+    for (long i = 0; i < n; i++) {
+        int l = lab[i];
+        int row = l << LABEL_BITS;
+        float t0 = t[i];
+        float d = 0;
+        d += tb->gx[row | lab[i - 1]] * (t[i - 1] - t0);
+        d += tb->gx[row | lab[i + 1]] * (t[i + 1] - t0);
+        d += tb->gy[row | lab[i - sy]] * (t[i - sy] - t0);
+        d += tb->gy[row | lab[i + sy]] * (t[i + sy] - t0);
+        d += tb->gz[row | lab[i - sz]] * (t[i - sz] - t0);
+        d += tb->gz[row | lab[i + sz]] * (t[i + sz] - t0);
+        d += tb->perfusion[l] * (tb->arterial - t0);
+        d += tb->source_scale[l] * q[i];
+        tn[i] = t0 + d;
     }
+}
+
+static inline void scalar_row_f64(const double *t, double *tn, const uint8_t *lab, const double *q, long n,
+                                  long sy, long sz, const cref_tables_f64 *tb) {
+    for (long i = 0; i < n; i++) {
+        int l = lab[i];
+        int row = l << LABEL_BITS;
+        double t0 = t[i];
+        double d = 0;
+        d += tb->gx[row | lab[i - 1]] * (t[i - 1] - t0);
+        d += tb->gx[row | lab[i + 1]] * (t[i + 1] - t0);
+        d += tb->gy[row | lab[i - sy]] * (t[i - sy] - t0);
+        d += tb->gy[row | lab[i + sy]] * (t[i + sy] - t0);
+        d += tb->gz[row | lab[i - sz]] * (t[i - sz] - t0);
+        d += tb->gz[row | lab[i + sz]] * (t[i + sz] - t0);
+        d += tb->perfusion[l] * (tb->arterial - t0);
+        d += tb->source_scale[l] * q[i];
+        tn[i] = t0 + d;
+    }
+}
 
 static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *q, long n,
                     long sy, long sz, const cref_tables_f32 *tb, int shortcut) {
@@ -100,7 +122,7 @@ static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *
 #else
     (void)shortcut;
 #endif
-    SCALAR_ROW(float, t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb)
+    scalar_row_f32(t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb);
 }
 
 static void row_f64(const double *t, double *tn, const uint8_t *lab, const double *q, long n,
@@ -166,7 +188,7 @@ static void row_f64(const double *t, double *tn, const uint8_t *lab, const doubl
 #else
     (void)shortcut;
 #endif
-    SCALAR_ROW(double, t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb)
+    scalar_row_f64(t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb);
 }
 
 int cref_uses_avx2(void) {
