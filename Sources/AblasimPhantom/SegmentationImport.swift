@@ -195,7 +195,11 @@ public enum SegmentationImporter {
         // 4. The vertebral foramen: per axial slice, soft pixels enclosed by the (closed)
         // ring of the target vertebra; the canal footprint is their union, extruded in z.
         let closeRadius = max(1, Int((3.0 / h).rounded()))
-        var footprint = [Bool](repeating: false, count: nx * ny)
+        // Holes smaller than 30 mm^2 (a canal is 150-400 mm^2) are trabecular gaps, not the
+        // foramen; pixels enclosed in fewer than 30 % of the slices that have a hole are
+        // dropped, so one odd slice cannot widen the canal.
+        let minHolePixels = max(4, Int((30.0 / (h * h)).rounded()))
+        var holeCount = [Int](repeating: 0, count: nx * ny)
         var slicesWithHole = 0
         for k in 0..<nz {
             var ring = [Bool](repeating: false, count: nx * ny)
@@ -203,8 +207,10 @@ public enum SegmentationImporter {
             guard ring.contains(true) else { continue }
             let closed = erode2D(dilate2D(ring, nx, ny, closeRadius), nx, ny, closeRadius)
             let hole = largestEnclosedRegion(closed, original: ring, nx, ny)
-            if !hole.isEmpty { slicesWithHole += 1; for p in hole { footprint[p] = true } }
+            if hole.count >= minHolePixels { slicesWithHole += 1; for p in hole { holeCount[p] += 1 } }
         }
+        let minCount = max(1, Int((0.3 * Double(slicesWithHole)).rounded(.up)))
+        var footprint = holeCount.map { $0 >= minCount }
         if slicesWithHole == 0 {
             // Fall back on the cord label: the canal around it.
             var cordPixels = [Bool](repeating: false, count: nx * ny)
@@ -368,16 +374,36 @@ public enum SegmentationImporter {
         }
 
         // 10. Thermocouple sites, on the canal's midline column at mid-body height.
-        let midK = max(0, min(nz - 1, Int(((bodyCentre.z - first.z) / h).rounded())))
+        // Along the canal's midline column, from the back of the canal forwards: the first
+        // soft voxel is behind the posterior epidural space, the first bone after it is the
+        // posterior wall. The slice nearest mid-body height where the column is open is used.
+        let midK0 = max(0, min(nz - 1, Int(((bodyCentre.z - first.z) / h).rounded())))
         let midI = max(0, min(nx - 1, Int(((canalCentre.x - first.x) / h).rounded())))
-        var wallJ = max(0, min(ny - 1, Int(((canalCentre.y - first.y) / h).rounded())))
-        while wallJ < ny - 1, cls[lin(midI, wallJ, midK)] != target { wallJ += 1 }
-        var backJ = max(0, min(ny - 1, Int(((canalCentre.y - first.y) / h).rounded())))
-        while backJ > 0, footprint[(backJ - 1) * nx + midI], cls[lin(midI, backJ - 1, midK)] != target { backJ -= 1 }
-        let wall = world(midI, wallJ, midK)
+        func isBone(_ j: Int, _ k: Int) -> Bool { cls[lin(midI, j, k)] == target || cls[lin(midI, j, k)] == otherBone }
+        var column: (k: Int, back: Int, wall: Int)?
+        let footprintJ = (0..<ny).filter { footprint[$0 * nx + midI] }
+        if let jLow = footprintJ.min(), let jHigh = footprintJ.max() {
+            search: for step in 0...Int((10.0 / h).rounded()) {
+                for k in Set([midK0 - step, midK0 + step]).sorted() where k >= 0 && k < nz {
+                    var j = jLow
+                    while j <= jHigh, isBone(j, k) { j += 1 }
+                    guard j <= jHigh else { continue }
+                    let back = j
+                    while j < ny - 1, !isBone(j, k) { j += 1 }
+                    guard cls[lin(midI, j, k)] == target, Double(j - back) * h >= 3 else { continue }
+                    column = (k, back, j)
+                    break search
+                }
+            }
+        }
+        guard let column else {
+            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): no open canal on its midline within 10 mm of mid-body height")
+        }
+        let wall = world(midI, column.wall, column.k)
+        let back = world(midI, column.back, column.k)
         let sites: [String: SIMD3<Double>] = [
-            "cord_anterior": (wall - SIMD3(0, max(1.0, h), 0)) / 1000,
-            "cord_posterior": (world(midI, backJ, midK) + SIMD3(0, max(1.0, h), 0)) / 1000,
+            "cord_anterior": (wall - SIMD3(0, max(0.75, h), 0)) / 1000,
+            "cord_posterior": (back + SIMD3(0, max(1.0, h), 0)) / 1000,
             "root_left": rootSites[0] / 1000,
             "root_right": rootSites[1] / 1000,
             "posterior_wall": wall / 1000,

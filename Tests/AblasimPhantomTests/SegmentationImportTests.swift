@@ -125,6 +125,20 @@ final class SegmentationImportTests: XCTestCase {
             XCTAssertNotNil(v["intervertebral_disc"], file)
             XCTAssertNotNil(v["nerve_root"], file)
             XCTAssertEqual(Set(p.landmarks.sites.keys), Set(Landmarks.standardSites))
+            // At 1.5 mm the epidural space is one voxel or less: any canal tissue is right.
+            let canal: Set<String> = ["epidural_fat", "dura", "csf", "cauda_equina", "spinal_cord"]
+            for site in ["cord_anterior", "cord_posterior"] {
+                let t = p.tissueName(atWorld: p.landmarks.sites[site]!) ?? "outside"
+                XCTAssertTrue(canal.contains(t), "\(file): \(site) in \(t)")
+            }
+            XCTAssertEqual(p.tissueName(atWorld: p.landmarks.sites["posterior_wall"]!), "cortical_bone", file)
+            XCTAssertEqual(p.tissueName(atWorld: p.landmarks.sites["root_left"]!), "nerve_root", file)
+            for axis in [p.landmarks.pedicleLeft!, p.landmarks.pedicleRight!] {
+                let d = axis.direction
+                let medial = atan2(abs(d.x), d.y) * 180 / .pi
+                XCTAssertTrue((5...30).contains(medial), "\(file): medial convergence \(medial)")
+                XCTAssertEqual(p.tissueName(atWorld: axis.target), "cancellous_bone", file)
+            }
             XCTAssertEqual(v["spinal_cord"] != nil, level == "L1", "\(file): cord from the label at L1, cauda equina at L3")
             // Round trip through .vox.
             let back = try Phantom.decodeVox(try p.encodeVox(), context: file)
