@@ -95,6 +95,22 @@ func medianTime(warmup: Int, reps: Int, _ body: () throws -> Void) rethrows -> D
     return median(times)
 }
 
+/// Runs the kernels in turn, `reps` rounds after `warmup` rounds; returns each kernel's
+/// median wall and calling-thread CPU seconds.
+func interleavedMedians(_ kernels: [() -> Void], warmup: Int, reps: Int) -> (wall: [Double], cpu: [Double]) {
+    for _ in 0..<warmup { for k in kernels { k() } }
+    var wall = [[Double]](repeating: [], count: kernels.count), cpu = wall
+    for _ in 0..<reps {
+        for (i, k) in kernels.enumerated() {
+            let c0 = threadCPUSeconds(), t0 = seconds()
+            k()
+            wall[i].append(seconds() - t0)
+            cpu[i].append(threadCPUSeconds() - c0)
+        }
+    }
+    return (wall.map(median), cpu.map(median))
+}
+
 /// The 1-minute load average, to flag runs on a busy machine.
 func loadAverage() -> Double {
     var l = [0.0, 0.0, 0.0]
@@ -102,6 +118,12 @@ func loadAverage() -> Double {
 }
 
 func fmt(_ v: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", v) }
+
+/// Prints and flushes, so progress shows when the output goes to a file or pipe.
+func say(_ s: String) {
+    print(s)
+    fflush(stdout)
+}
 
 let options: Options
 do { options = try Options(Array(CommandLine.arguments.dropFirst())) } catch {
@@ -114,17 +136,17 @@ let warmup = options.quick ? 1 : 3
 func repsFor(_ n: Int) -> Int { options.quick ? 5 : (n <= 128 ? 31 : 11) }
 
 let loadAtStart = loadAverage()
-print("ablasim bench: \(allThreads) cores, load average \(fmt(loadAtStart, 2)), C reference \(cref_uses_avx2() == 1 ? "AVX2 gathers" : "portable scalar")\(options.quick ? ", quick" : "")")
+say("ablasim bench: \(allThreads) cores, load average \(fmt(loadAtStart, 2)), C reference \(cref_uses_avx2() == 1 ? "AVX2 gathers" : "portable scalar")\(options.quick ? ", quick" : "")")
 
 // STREAM triad: 3 arrays of 2^23 doubles (192 MiB total, well above the last-level cache).
 var streamGBs: [Int: Double] = [:]
 for th in threadCounts {
     streamGBs[th] = cref_stream_triad(options.quick ? 1 << 22 : 1 << 23, Int32(th), options.quick ? 5 : 15)
-    print("STREAM triad, \(th) thread(s): \(fmt(streamGBs[th]!)) GB/s")
+    say("STREAM triad, \(th) thread(s): \(fmt(streamGBs[th]!)) GB/s")
 }
 
 /// C reference variants (see cref.h); the fastest one in this run is the reference.
-let referenceVariants = [0, 1, 2]
+let referenceVariants = [0, 1, 2, 3]
 let bytesPennes: [String: Double] = ["float32": 13, "float64": 25]
 let bytesDose: [String: Double] = ["float32": 45, "float64": 57]
 var results: [Result] = []
@@ -139,7 +161,7 @@ func report(_ r: Result) {
         if let rc = r.referenceCpuMlups { line += ", C \(fmt(rc)), Swift/C \(fmt(c / rc, 3))" }
         line += "]"
     }
-    print(line)
+    say(line)
     results.append(r)
 }
 
@@ -178,28 +200,29 @@ func benchmark<S: BenchScalar>(_: S.Type, phantom: BenchPhantom) throws {
             for e in 0..<swiftOut.count { maxDiff = max(maxDiff, abs(Double(swiftOut.base[e]) - Double(cOut.base[e]))) }
             diffs.append("\(maxDiff)")
         }
-        print("\(n)^3 \(p) \(th)T: max |T_swift - T_C| over the padded field after one step, C variants \(referenceVariants): \(diffs.joined(separator: ", ")) C")
+        say("\(n)^3 \(p) \(th)T: max |T_swift - T_C| over the padded field after one step, C variants \(referenceVariants): \(diffs.joined(separator: ", ")) C")
 
+        // Swift and every C variant take turns step by step, so a busy machine slows them
+        // alike; medians per kernel.
         let reps = repsFor(n)
-        let tSwift = medianTime(warmup: warmup, reps: reps) { solver.advanceTemperature() }
-        let cpuSwift = lastCPUSeconds
         var src = start, dst = cOut
-        var cMlups: [Double] = [], cCpuMlups: [Double] = []
-        for v in referenceVariants {
-            let tC = medianTime(warmup: warmup, reps: reps) {
+        let kernels: [() -> Void] = [{ solver.advanceTemperature() }] + referenceVariants.map { v in
+            {
                 S.referenceStep(t: src, tNew: dst, codes: solver.codes, source: q, tables: tables, threads: th, variant: v)
                 swap(&src, &dst)
             }
-            cMlups.append(voxels / tC / 1e6)
-            cCpuMlups.append(voxels / lastCPUSeconds / 1e6)
         }
+        let (wall, cpu) = interleavedMedians(kernels, warmup: warmup, reps: reps)
+        let tSwift = wall[0], cpuSwift = cpu[0]
+        let cMlups = wall.dropFirst().map { voxels / $0 / 1e6 }
+        let cCpuMlups = cpu.dropFirst().map { voxels / $0 / 1e6 }
         let mSwift = voxels / tSwift / 1e6, mC = cMlups.max()!
         let best = referenceVariants[cMlups.firstIndex(of: mC)!]
         report(Result(name: "pennes-step", grid: n, threads: th, precision: p, mlups: mSwift,
                       gbs: mSwift * bytesPennes[p]! / 1e3, referenceMlups: mC,
                       cpuMlups: th == 1 ? voxels / cpuSwift / 1e6 : nil,
                       referenceCpuMlups: th == 1 ? cCpuMlups.max() : nil))
-        print("    C variants (0 gathers, 1 broadcast+gathers, 2 broadcast+scalar loads): "
+        say("    C variants (0 gathers, 1 broadcast+gathers, 2 broadcast+scalar loads, 3 per-face broadcast+scalar loads): "
             + zip(referenceVariants, cMlups).map { "\($0.0): \(fmt($0.1))" }.joined(separator: ", ")
             + " MLUPS; reference = fastest = variant \(best)")
         let tDose = try medianTime(warmup: warmup, reps: reps) { try solver.accumulateDose() }
@@ -212,14 +235,14 @@ func benchmark<S: BenchScalar>(_: S.Type, phantom: BenchPhantom) throws {
         report(Result(name: "full-step", grid: n, threads: th, precision: p, mlups: mStep,
                       gbs: mStep * (bytesPennes[p]! + bytesDose[p]!) / 1e3, referenceMlups: nil,
                       cpuMlups: th == 1 ? voxels / lastCPUSeconds / 1e6 : nil))
-        print("    cost split of a full step: Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
+        say("    cost split of a full step: Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
     }
 }
 
 do {
     for n in options.sizes {
         let phantom = try BenchPhantom(n: n)
-        print("\n\(n)^3 phantom: \(phantom.distinctMaterials()) tissues, \(fmt(100 * phantom.uniformBlockFraction(), 1)) % of 8-voxel blocks uniform with their neighbours")
+        say("\n\(n)^3 phantom: \(phantom.distinctMaterials()) tissues, \(fmt(100 * phantom.uniformBlockFraction(), 1)) % of 8-voxel blocks uniform with their neighbours")
         try benchmark(Float.self, phantom: phantom)
         try benchmark(Double.self, phantom: phantom)
     }
@@ -229,7 +252,7 @@ do {
 }
 
 let loadAtEnd = loadAverage()
-print("\nload average at start \(fmt(loadAtStart, 2)), at end \(fmt(loadAtEnd, 2))"
+say("\nload average at start \(fmt(loadAtStart, 2)), at end \(fmt(loadAtEnd, 2))"
     + (max(loadAtStart, loadAtEnd) > Double(allThreads) ? ": other processes competed for the cores; wall-clock figures are pessimistic" : ""))
 
 if let path = options.jsonPath {
@@ -252,7 +275,7 @@ if let path = options.jsonPath {
         + items.joined(separator: ",\n") + "\n]}\n"
     do {
         try json.data(using: .utf8)!.write(to: URL(fileURLWithPath: path), options: .atomic)
-        print("\nwrote \(path)")
+        say("\nwrote \(path)")
     } catch {
         FileHandle.standardError.write("bench: cannot write \(path): \(error)\n".data(using: .utf8)!)
         exit(3)

@@ -89,3 +89,22 @@ final class MonitorSitesTests: XCTestCase {
         XCTAssertEqual(tcs[3].position.x, 0.001, accuracy: 1e-12)
     }
 }
+
+final class SafetyThresholdKeysTests: XCTestCase {
+    func testSetParsesAndValidates() throws {
+        var t = SafetyThresholds()
+        try t.set("thresholds.heat_c", to: "41, 44, 60, 80")
+        XCTAssertEqual(t.heatC, [41, 44, 60, 80])
+        try t.set("thresholds.cord_cem43_min", to: "5")
+        XCTAssertEqual(t.cem43Limit(.cord), 5)
+        XCTAssertThrowsError(try t.set("thresholds.cold_c", to: "0, 10", context: "s.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("s.yaml") && "\(e)".contains("decreasing"), "\(e)")
+        }
+        XCTAssertEqual(t.coldC, [10, 0, -20], "a rejected value leaves the thresholds unchanged")
+        XCTAssertThrowsError(try t.set("thresholds.root_omega", to: "-1"))
+        XCTAssertThrowsError(try t.set("thresholds.heat_c", to: "42,abc"))
+        XCTAssertThrowsError(try t.set("thresholds.nerve", to: "1")) { e in
+            XCTAssertTrue("\(e)".contains("thresholds.cord_omega"))
+        }
+    }
+}
