@@ -36,6 +36,7 @@ let package = Package(
             "AblasimSimulation", "AblasimOutput", "AblasimSweep", "AblasimPhantom", "AnalyticSolutions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "rfbench", dependencies: ["AblasimPhysics"], path: "Benchmarks/rfbench", swiftSettings: fast),
         .executableTarget(name: "bench", dependencies: ["AblasimPhysics", "CReference", "AnalyticSolutions"],
                           path: "Benchmarks/bench", swiftSettings: fast),
         .testTarget(name: "AblasimKernelsTests", dependencies: ["AblasimKernels"]),
