@@ -12,7 +12,9 @@
 // capacity spread over the freezing range), phi(T) = clamp((T_l - T)/(T_l - T_s), 0, 1)
 // the frozen fraction, k(T) = k_u + phi (k_f - k_u) [W/(m K)].
 // Faces: tissue-tissue conductance 2 k_a k_b / (k_a + k_b) / h (harmonic mean, as in the
-// Pennes kernel), evaluated at the current temperatures of both voxels.
+// Pennes kernel), evaluated at the current temperatures of both voxels; held voxels
+// (probes, fixed outer faces) act on the shared face, 2 k_a / h; cooled surfaces through
+// a film in series with the tissue half cell.
 //
 // The step: H1 = H(T0) + dt * F; T1 = T0 + (H1 - H(T0)) / C when H0 and H1 lie on the same
 // branch (difference form: keeps float32 exact to the increment, like the Pennes kernel),
@@ -23,11 +25,10 @@
 public enum PhaseChangeFace {
     /// A tissue voxel: updated; faces use the harmonic mean of both conductivities.
     public static let tissue: UInt8 = 0
-    /// Temperature held at the voxel centre: conductance k_a / h.
-    public static let centreFixed: UInt8 = 1
     /// Film coefficient h_f in series with the tissue half cell: 1 / (h / (2 k_a) + 1 / h_f).
     public static let film: UInt8 = 2
-    /// Temperature held on the face (outer boundary): conductance 2 k_a / h.
+    /// Temperature held on the shared face (probe metal, fixed outer boundary): the tissue
+    /// half cell conducts, 2 k_a / h.
     public static let faceFixed: UInt8 = 3
     /// No flux.
     public static let insulated: UInt8 = 4
@@ -95,7 +96,6 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
         case PhaseChangeFace.tissue:
             let kb = conductivity(b, tb)
             return 2 * ka * kb / (ka + kb) * invH * invH
-        case PhaseChangeFace.centreFixed: return ka * invH * invH
         case PhaseChangeFace.film: return invH / (1 / (2 * ka * invH) + 1 / film[b])
         case PhaseChangeFace.faceFixed: return 2 * ka * invH * invH
         default: return 0

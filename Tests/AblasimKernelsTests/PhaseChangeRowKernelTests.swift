@@ -2,7 +2,7 @@ import XCTest
 @testable import AblasimKernels
 
 /// Owned tables for the phase-change kernel: codes 0..3 tissues with random properties,
-/// 4 centre-fixed, 5 film, 6 face-fixed, 7 insulated.
+/// 4 and 6 held (face-fixed), 5 film, 7 insulated.
 final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
     var owned: [UnsafeMutablePointer<S>] = []
     let kind: UnsafeMutablePointer<UInt8>
@@ -24,7 +24,7 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
             cf[i] = Double.random(in: 1.8e6...2.2e6, using: &g); cu[i] = Double.random(in: 3.4e6...3.9e6, using: &g)
             lat[i] = Double.random(in: 2e8...3e8, using: &g)
         }
-        kind[4] = PhaseChangeFace.centreFixed; kind[5] = PhaseChangeFace.film; kind[6] = PhaseChangeFace.faceFixed
+        kind[4] = PhaseChangeFace.faceFixed; kind[5] = PhaseChangeFace.film; kind[6] = PhaseChangeFace.faceFixed
         let ku = (0..<n).map { _ in Double.random(in: 0.4...0.6, using: &g) }
         let kf = (0..<n).map { _ in Double.random(in: 1.5...2.2, using: &g) }
         let cm = (0..<n).map { 0.5 * (cf[$0] + cu[$0]) + lat[$0] / 7 }

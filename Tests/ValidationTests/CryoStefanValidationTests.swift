@@ -6,7 +6,7 @@ import AnalyticSolutions
 
 /// The phase-change solver against the two-phase Stefan (Neumann) solution: freezing of a
 /// half-space of water-like gel at 37 C whose surface is held at -50 C. The solver's
-/// freezing range is narrowed to [-0.5, 0] C and the front is where T crosses its middle.
+/// freezing range is narrowed to [-0.5, 0] C (T_m = -0.25 C in the Neumann solution).
 final class CryoStefanValidationTests: XCTestCase {
     struct Result { let h: Double; let front: Double; let exact: Double; let maxTemperatureError: Double }
 
@@ -36,15 +36,16 @@ final class CryoStefanValidationTests: XCTestCase {
                                       solidDiffusivity: f.conductivity / f.heatCapacity, liquidDiffusivity: gel.thermalConductivity / gel.heatCapacity,
                                       meltingTemperature: tm, surfaceTemperature: -50, initialTemperature: 37,
                                       density: gel.density, latentHeat: f.latentHeat / gel.density)
-        // Front: first crossing of T_m, linear between voxel centres at depths i h.
-        var front = Double.nan
-        for i in 1..<n where s.temperature[i - 1, 0, 0] <= tm && s.temperature[i, 0, 0] > tm {
-            let a = s.temperature[i - 1, 0, 0], b = s.temperature[i, 0, 0]
-            front = (Double(i - 1) + (tm - a) / (b - a)) * h
-            break
+        // The held voxel 0 acts on its face with voxel 1: the surface is at x = h/2 and voxel
+        // i spans depths [(i - 1) h, i h]. Front: the frozen depth h sum phi_i (latent heat
+        // released, the enthalpy method's front; a T = T_m crossing jumps voxel by voxel).
+        var front = 0.0
+        for i in 1..<n {
+            let phi = min(max((freezing.liquidus - s.temperature[i, 0, 0]) / (freezing.liquidus - freezing.solidus), 0), 1)
+            front += phi * h
         }
         var worst = 0.0
-        for i in 0..<n { worst = max(worst, abs(s.temperature[i, 0, 0] - exact.temperature(depth: Double(i) * h, time: time))) }
+        for i in 1..<n { worst = max(worst, abs(s.temperature[i, 0, 0] - exact.temperature(depth: (Double(i) - 0.5) * h, time: time))) }
         return Result(h: h, front: front, exact: exact.frontPosition(at: time), maxTemperatureError: worst)
     }
 
@@ -56,7 +57,7 @@ final class CryoStefanValidationTests: XCTestCase {
                          r.h * 1000, r.front * 1000, r.exact * 1000, 100 * (r.front - r.exact) / r.exact, r.maxTemperatureError))
         }
         let finest = results.last!
-        XCTAssertEqual(finest.front, finest.exact, accuracy: 0.03 * finest.exact, "front within 3 % at h = \(finest.h * 1000) mm")
+        XCTAssertEqual(finest.front, finest.exact, accuracy: (long ? 0.02 : 0.05) * finest.exact, "front error at h = \(finest.h * 1000) mm")
         XCTAssertLessThan(abs(results.last!.front - results.last!.exact), abs(results.first!.front - results.first!.exact) + 1e-5,
                           "refinement does not increase the front error")
     }

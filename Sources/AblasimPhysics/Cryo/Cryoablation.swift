@@ -65,7 +65,8 @@ public enum Cryoablation {
 /// (a thin metal shaft has little heat capacity). Active thaw: held at the thaw temperature.
 /// The interlock's power factor f in [0, 1] blends freeze and passive: T = T_passive + f (T_freeze - T_passive).
 /// Channel power is the heat exchanged with the tissue, negative while freezing:
-///   P = - sum over tissue faces of k(T_n) A_f / h_f (T_n - T_probe)   [W].
+///   P = - sum over tissue faces of 2 k(T_n) A_f / h_f (T_n - T_probe)   [W]
+/// (the held temperature acts on the shared face, as in `ThermalMaterial.fixedTemperature`).
 public final class CryoSource: HeatSource {
     public let name: String
     public let probes: [ApplicatorAxis]
@@ -137,7 +138,7 @@ public final class CryoSource: HeatSource {
                 let tn = Double(t[n.index])
                 let phi = min(max((f.liquidus - tn) / (f.liquidus - f.solidus), 0), 1)
                 let k = unfrozenK[n.material] + phi * (frozenK[n.material] - unfrozenK[n.material])
-                q -= k * n.geometry * (tn - target)
+                q -= 2 * k * n.geometry * (tn - target)  // held face: the neighbour's half cell conducts
             }
             probePowers[p] = q
             total += q
