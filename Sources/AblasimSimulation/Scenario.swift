@@ -243,3 +243,36 @@ public struct Scenario: Equatable, Sendable {
         return out
     }
 }
+
+extension Scenario {
+    /// Every parameter as its dotted key and text value, the form `set` reads back.
+    public func parameterList() -> [String: String] {
+        var p: [String: String] = [
+            "modality": modality.rawValue, "duration_s": "\(durationS)", "record_interval_s": "\(recordIntervalS)",
+            "interlock.enabled": "\(interlock.enabled)", "interlock.threshold_c": "\(interlock.thresholdC)",
+            "interlock.mode": interlock.mode.rawValue, "thermoprotection.epidural": epiduralDissection.rawValue,
+        ]
+        if let phantom { p["phantom"] = phantom }
+        if let threads { p["threads"] = "\(threads)" }
+        switch modality {
+        case .rf:
+            p["rf.mode"] = rf.mode.rawValue; p["rf.placement"] = rf.placement.rawValue
+            p["rf.sequential"] = "\(rf.sequential)"; p["rf.generator"] = rf.generator.rawValue
+            p["rf.target_temp_c"] = "\(rf.targetTempC)"
+            if let probe = rf.probe { p["rf.probe"] = probe }
+            if let w = rf.powerW { p["rf.power_w"] = "\(w)" }
+        case .microwave:
+            p["microwave.power_w"] = "\(microwave.powerW)"; p["microwave.frequency_mhz"] = "\(microwave.frequencyMHz)"
+        case .laser:
+            p["laser.power_w"] = "\(laser.powerW)"; p["laser.wavelength_nm"] = "\(laser.wavelengthNm)"
+            p["laser.energy_j"] = laser.energyJ.map { "\($0)" } ?? "none"
+        case .cryo:
+            p["cryo.probes"] = "\(cryo.probes)"; p["cryo.protocol_min"] = cryo.protocolMin.map { "\($0)" }.joined(separator: ",")
+        }
+        if !thermocouples.isEmpty {
+            p["thermocouples"] = thermocouples.map { "\($0.name)@\($0.positionMM.x),\($0.positionMM.y),\($0.positionMM.z):\($0.structure)" }.joined(separator: ";")
+        }
+        for (t, props) in tissueOverrides { for (k, v) in props { p["tissue.\(t).\(k)"] = "\(v)" } }
+        return p
+    }
+}
