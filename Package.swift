@@ -43,7 +43,9 @@ let package = Package(
         .testTarget(name: "AblasimPhysicsTests", dependencies: ["AblasimPhysics", "CLapack"]),
         .testTarget(name: "AblasimSimulationTests", dependencies: ["AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimKernels"]),
         .testTarget(name: "ValidationTests", dependencies: ["AblasimPhysics", "AnalyticSolutions"]),
+        .testTarget(name: "AblasimPhantomTests", dependencies: ["AblasimPhantom", "AblasimCore"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "AblasimOutputTests", dependencies: ["AblasimOutput", "AblasimSimulation", "AblasimPhysics", "AblasimCore"]),
         .testTarget(name: "AblasimSweepTests", dependencies: ["AblasimSweep", "AblasimSimulation"]),
     ],
     swiftLanguageModes: [.v5]

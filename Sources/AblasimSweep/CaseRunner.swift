@@ -12,9 +12,11 @@ public struct CaseRunner: Sendable {
     public var executable: String
     /// `--threads` for each run; nil lets the run choose.
     public var threads: Int?
+    /// Where started runs are registered so a stop signal reaches them.
+    public var children: ChildProcesses
 
-    public init(executable: String, threads: Int? = nil) {
-        self.executable = executable; self.threads = threads
+    public init(executable: String, threads: Int? = nil, children: ChildProcesses = .shared) {
+        self.executable = executable; self.threads = threads; self.children = children
     }
 
     public enum Outcome: Equatable, Sendable {
@@ -101,9 +103,9 @@ public struct CaseRunner: Sendable {
         do { try process.run() } catch {
             throw SweepError.runtime("case \(index): cannot start '\(executable)': \(error.localizedDescription)")
         }
-        ChildProcesses.shared.register(process.processIdentifier)
+        children.register(process.processIdentifier)
         process.waitUntilExit()
-        ChildProcesses.shared.unregister(process.processIdentifier)
+        children.unregister(process.processIdentifier)
         let wall = Date().timeIntervalSince(start)
 
         var exit: [String: Any] = ["finished": ISO8601DateFormatter().string(from: Date()), "wall_s": wall]

@@ -17,6 +17,8 @@ public final class ChildProcesses: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let queue = DispatchQueue(label: "ablasim.sweep.signals")
 
+    public init() {}
+
     /// The signal that asked this process to stop, nil while none came.
     public var stopSignal: Int32? { mutex.lock(); defer { mutex.unlock() }; return received }
 

@@ -51,7 +51,7 @@ public struct LocalExecutor {
                 defer { group.leave() }
                 while true {
                     state.mutex.lock()
-                    if ChildProcesses.shared.stopSignal != nil || state.next >= n {
+                    if runner.children.stopSignal != nil || state.next >= n {
                         state.mutex.unlock(); return
                     }
                     let i = state.next
@@ -80,7 +80,7 @@ public struct LocalExecutor {
                             state.report.done += 1
                             state.wallSum += wall; state.wallCount += 1
                             line("case \(name) done in \(LocalExecutor.duration(wall))")
-                        } else if ChildProcesses.shared.stopSignal != nil {
+                        } else if runner.children.stopSignal != nil {
                             state.report.notStarted.append(i)
                             line("case \(name) stopped (exit \(code))")
                         } else {
@@ -97,7 +97,7 @@ public struct LocalExecutor {
         state.mutex.lock()
         defer { state.mutex.unlock() }
         var report = state.report
-        report.stoppedBy = ChildProcesses.shared.stopSignal
+        report.stoppedBy = runner.children.stopSignal
         if report.stoppedBy != nil { report.notStarted += (state.next..<n) }
         report.notStarted.sort()
         report.failed.sort()

@@ -4,6 +4,8 @@ import ArgumentParser
 enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
+        ReportCommand.self,
+        PhantomCommand.self,
         SweepCommand.self,
     ]
 }

@@ -10,7 +10,7 @@ struct SweepRunCommand: ParsableCommand {
     @Argument(help: "The sweep file (YAML).") var sweepFile: String
     @Option(help: "Output folder of the sweep.") var out: String
     @Option(help: "Cases run at the same time.") var jobs = 1
-    @Option(help: "--threads of each case's run (default: the run's own choice).") var threads: Int?
+    @Option(help: "--threads of each case's run (default: the cores divided among the jobs).") var threads: Int?
     @Flag(help: "Print only the final summary.") var quiet = false
 
     func validate() throws {
@@ -25,7 +25,8 @@ struct SweepRunCommand: ParsableCommand {
         ChildProcesses.shared.installSignalHandlers()
         let quiet = self.quiet
         let executor = LocalExecutor(
-            runner: CaseRunner(executable: SweepCommand.currentExecutable(), threads: threads),
+            runner: CaseRunner(executable: SweepCommand.currentExecutable(),
+                               threads: threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)),
             jobs: jobs, progress: { line in if !quiet { writeStandardError(line + "\n") } })
         if !quiet { writeStandardError("sweep '\(sweep.name)': \(sweep.count) cases, \(jobs) at a time, into \(output.root)\n") }
         let report = executor.run(sweep, in: output)

@@ -32,10 +32,12 @@ struct SweepSubmitCommand: ParsableCommand {
         var indices = Array(0..<sweep.count)
         if onlyMissing {
             let statuses = output.statuses()
-            indices = indices.filter { statuses[$0] != .done && statuses[$0] != .running }
+            let queued = SlurmQueue.activeTasks(jobs: SlurmQueue.submittedJobs(in: output))
+            indices = indices.filter { statuses[$0] != .done && statuses[$0] != .running && queued[$0] == nil }
             let running = statuses.filter { $0 == .running }.count
             guard !indices.isEmpty else {
-                print("nothing to submit: all \(sweep.count) cases are done" + (running > 0 ? " or running (\(running) running)" : ""))
+                print("nothing to submit: all \(sweep.count) cases are done"
+                      + (running + queued.count > 0 ? " or running or queued (\(running) running, \(queued.count) in Slurm's queue)" : ""))
                 return
             }
         }

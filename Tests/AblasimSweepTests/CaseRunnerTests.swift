@@ -92,3 +92,63 @@ final class LockedLines: @unchecked Sendable {
     func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }
+
+/// A stop signal (Slurm's SIGTERM before preemption) reaches the running case, which
+/// checkpoints; the case is then not done, and the next task resumes it to the end.
+final class CaseRunnerSignalTests: XCTestCase {
+    func testStopSignalIsForwardedAndTheNextTaskResumes() throws {
+        let dir = try makeTemporaryFolder()
+        let path = (dir as NSString).appendingPathComponent("slow-ablasim")
+        try """
+        #!/bin/bash
+        out=""; resume=no
+        while [ $# -gt 0 ]; do
+          case "$1" in --out) out=$2; shift ;; --resume) resume=yes ;; esac
+          shift
+        done
+        mkdir -p "$out"
+        if [ $resume = yes ]; then
+          [ -e "$out/checkpoint.bin" ] || exit 3
+          printf '{"schema": "ablasim.summary/1", "resumed": true}' > "$out/.s.tmp" && mv "$out/.s.tmp" "$out/summary.json"
+          rm -f "$out/checkpoint.bin"
+          exit 0
+        fi
+        trap 'echo state > "$out/checkpoint.bin"; kill $sleeper 2>/dev/null; exit 143' TERM
+        touch "$out/started"
+        sleep 60 & sleeper=$!
+        wait $sleeper
+        exit 0
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        let sweep = try writeSweep("phantom: tiny.vox\naxes:\n  - grid: {rf.power_w: [11]}\n", in: dir)
+        let output = try SweepOutput.open((dir as NSString).appendingPathComponent("out"), for: sweep)
+        let children = ChildProcesses()
+        let runner = CaseRunner(executable: path, children: children)
+        let folder = output.caseFolder(0)
+
+        let finished = expectation(description: "case ended")
+        let result = LockedLines()
+        Thread {
+            do { result.append("\(try runner.run(0, of: sweep, in: output))") } catch { result.append("error \(error)") }
+            finished.fulfill()
+        }.start()
+        let started = folder.file("run/started")
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: started) && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(folder.status(), .running)
+        children.stop(SIGTERM)
+        wait(for: [finished], timeout: 30)
+        XCTAssertEqual(result.all.count, 1)
+        XCTAssertTrue(result.all.first?.hasPrefix("finished(code: 143, done: false") == true, result.all.first ?? "")
+        XCTAssertEqual(children.stopSignal, SIGTERM)
+        guard case .failed(let why) = folder.status() else { return XCTFail("expected failed, got \(folder.status())") }
+        XCTAssertTrue(why.contains("checkpoint saved"), why)
+        XCTAssertNotNil(folder.checkpointPath)
+
+        // The next task (a fresh process: new ChildProcesses) resumes.
+        let next = CaseRunner(executable: path, children: ChildProcesses())
+        XCTAssertTrue(next.arguments(for: folder, phantom: "p.vox").contains("--resume"))
+        guard case .finished(0, true, _) = try next.run(0, of: sweep, in: output) else { return XCTFail("resume did not finish") }
+        XCTAssertEqual(folder.summary()?["resumed"] as? Bool, true)
+    }
+}

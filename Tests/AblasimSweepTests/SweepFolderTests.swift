@@ -129,3 +129,12 @@ final class SweepFolderTests: XCTestCase {
         XCTAssertNil(SlurmArray.findSbatch(path: dir))
     }
 }
+
+final class SlurmQueueTests: XCTestCase {
+    func testSqueueLinesOfOurJobsBecomeQueuedCases() {
+        let text = "41_0 RUNNING\n41_3 PENDING\n42_7 PENDING\n99 RUNNING\n43_1 PENDING\n"
+        XCTAssertEqual(SlurmQueue.parse(text, jobs: ["41", "42"]), [0: "41", 3: "41", 7: "42"])
+        XCTAssertEqual(SlurmQueue.parse("", jobs: ["41"]), [:])
+        XCTAssertEqual(SlurmQueue.activeTasks(jobs: ["41"], squeue: "/nonexistent/squeue"), [:])
+    }
+}

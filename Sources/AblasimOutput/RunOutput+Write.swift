@@ -1,0 +1,105 @@
+import Foundation
+import AblasimCore
+
+extension RunOutput {
+    /// Writes every result file into `dir` (prepared by `OutputDirectory.prepare`), each
+    /// atomically: summary.json, thermocouples.csv, generator.csv, legend.json, the volumes
+    /// as NIfTI (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, and
+    /// report.html last (so a complete report means complete results).
+    public func write(to dir: URL, vti: Bool) throws {
+        try validate()
+        try OutputDirectory.atomicWrite(SummaryJSON.encode(summary), to: dir.appendingPathComponent("summary.json"))
+        try OutputDirectory.atomicWrite(Data(CSVTables.thermocouples(thermocouples).utf8), to: dir.appendingPathComponent("thermocouples.csv"))
+        try OutputDirectory.atomicWrite(Data(CSVTables.generator(generator).utf8), to: dir.appendingPathComponent("generator.csv"))
+        try OutputDirectory.atomicWrite(ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), to: dir.appendingPathComponent("legend.json"))
+        let v = volumes
+        for (name, data) in [("t_max", v.tMax), ("t_min", v.tMin), ("cem43", v.cem43), ("omega", v.omega)] {
+            try VolumeFile.write(.float32(data), grid: grid, description: "ablasim \(name)", to: dir.appendingPathComponent(name + ".nii.gz"))
+        }
+        try VolumeFile.write(.uint8(v.zones), grid: grid, description: "ablasim zones", to: dir.appendingPathComponent("zones.nii.gz"))
+        try VolumeFile.write(.uint8(v.labels), grid: grid, description: "ablasim labels", to: dir.appendingPathComponent("labels.nii.gz"))
+        if vti {
+            let data = try VTIWriter.encode(grid: grid, arrays: [
+                .float32("t_max", v.tMax), .float32("t_min", v.tMin), .float32("cem43", v.cem43), .float32("omega", v.omega),
+                .uint8("zones", v.zones), .uint8("labels", v.labels),
+            ])
+            try OutputDirectory.atomicWrite(data, to: dir.appendingPathComponent("volumes.vti"))
+        }
+        let report = try HTMLReport.render(ReportInput(summary: summary, thermocouples: thermocouples, generator: generator, grid: grid,
+                                                       tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
+        try OutputDirectory.atomicWrite(Data(report.utf8), to: dir.appendingPathComponent("report.html"))
+    }
+}
+
+/// `legend.json`: what each label of `labels.nii.gz` and `zones.nii.gz` means.
+public struct ResultLegend: Codable, Equatable {
+    public var labels: [String: String]
+    public var zones: [String: String]
+    public init(labels: [UInt8: String], zones: [UInt8: String]) {
+        self.labels = Dictionary(uniqueKeysWithValues: labels.map { (String($0.key), $0.value) })
+        self.zones = Dictionary(uniqueKeysWithValues: zones.map { (String($0.key), $0.value) })
+    }
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try e.encode(self) + Data("\n".utf8)
+    }
+    public var labelMap: [UInt8: String] {
+        Dictionary(uniqueKeysWithValues: labels.compactMap { k, v in UInt8(k).map { ($0, v) } })
+    }
+}
+
+/// Regenerates `report.html` from the files of a results directory (`ablasim report DIR`).
+public enum ReportRegeneration {
+    /// Reads summary.json, thermocouples.csv, generator.csv (optional), legend.json and the
+    /// t_max, zones and labels volumes from `dir`, and writes report.html there atomically.
+    /// - Returns: the report's URL.
+    @discardableResult
+    public static func regenerate(in path: String) throws -> URL {
+        let dir = URL(fileURLWithPath: path).standardizedFileURL
+        let input = try load(from: dir)
+        let html = try HTMLReport.render(input)
+        let url = dir.appendingPathComponent("report.html")
+        try OutputDirectory.atomicWrite(Data(html.utf8), to: url)
+        return url
+    }
+
+    public static func load(from dir: URL) throws -> ReportInput {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw OutputError.invalidInput("'\(dir.path)' is not a directory; give the --out directory of a run")
+        }
+        func need(_ name: String) throws -> URL {
+            let u = dir.appendingPathComponent(name)
+            guard fm.fileExists(atPath: u.path) else {
+                throw OutputError.invalidInput("'\(dir.path)' has no \(name); a run's --out directory holds summary.json, thermocouples.csv, legend.json, t_max.nii.gz, zones.nii.gz and labels.nii.gz")
+            }
+            return u
+        }
+        func text(_ u: URL) throws -> String {
+            guard let s = try? String(contentsOf: u, encoding: .utf8) else { throw OutputError.invalidInput("cannot read \(u.path) as UTF-8 text") }
+            return s
+        }
+        let summaryURL = try need("summary.json")
+        guard let summaryData = fm.contents(atPath: summaryURL.path) else { throw OutputError.invalidInput("cannot read \(summaryURL.path)") }
+        let summary = try SummaryJSON.decode(summaryData, path: summaryURL.path)
+        let tcURL = try need("thermocouples.csv")
+        let series = try CSVTables.readThermocouples(try text(tcURL), path: tcURL.path)
+        let genURL = dir.appendingPathComponent("generator.csv")
+        let generator = fm.fileExists(atPath: genURL.path) ? try CSVTables.readGenerator(try text(genURL), path: genURL.path) : GeneratorSeries()
+        let legendURL = try need("legend.json")
+        let legend: ResultLegend
+        do { legend = try JSONDecoder().decode(ResultLegend.self, from: Data(contentsOf: legendURL)) } catch {
+            throw OutputError.invalidInput("\(legendURL.path) is not a label legend: \(error)")
+        }
+        let (grid, tMax) = try VolumeFile.readFloat32(try need("t_max.nii.gz"))
+        let (zGrid, zones) = try VolumeFile.readUInt8(try need("zones.nii.gz"))
+        let (lGrid, labels) = try VolumeFile.readUInt8(try need("labels.nii.gz"))
+        guard zGrid.dims == grid.dims, lGrid.dims == grid.dims else {
+            throw OutputError.invalidInput("volumes in '\(dir.path)' differ in size: t_max \(grid.dims), zones \(zGrid.dims), labels \(lGrid.dims)")
+        }
+        return ReportInput(summary: summary, thermocouples: series, generator: generator, grid: grid,
+                           tMax: tMax, zones: zones, labels: labels, labelLegend: legend.labelMap)
+    }
+}

@@ -1,0 +1,143 @@
+import XCTest
+import AblasimCore
+import AblasimPhysics
+import AblasimSimulation
+@testable import AblasimOutput
+
+final class OutputFilesTests: XCTestCase {
+    func testCSVShape() throws {
+        let out = try makeRunOutput()
+        let tc = CSVTables.thermocouples(out.thermocouples).split(separator: "\n")
+        XCTAssertEqual(tc.first, "time_s,cord_anterior,root_left")
+        XCTAssertEqual(tc.count, 62)
+        XCTAssertEqual(tc[1], "0.0000,37.0000,37.0000")
+        XCTAssertEqual(tc.last, "60.0000,47.5000,39.0000")
+        XCTAssertTrue(tc.allSatisfy { $0.split(separator: ",").count == 3 })
+        let back = try CSVTables.readThermocouples(CSVTables.thermocouples(out.thermocouples), path: "t.csv")
+        XCTAssertEqual(back.names, out.thermocouples.names)
+        XCTAssertEqual(back.times, out.thermocouples.times)
+        XCTAssertEqual(back.values[0][30], out.thermocouples.values[0][30], accuracy: 1e-4)
+
+        let gen = CSVTables.generator(out.generator).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(gen[0], "time_s,left_power_w,left_impedance_ohm,left_energy_j,left_probe_temp_c,right_power_w,right_impedance_ohm,right_energy_j")
+        XCTAssertEqual(gen[2], "10.0000,20.0000,90.000,200.000,60.0000,18.5000,90.000,185.000")
+        XCTAssertEqual(gen.count, 9)   // header, 7 rows, final newline
+        let g = try CSVTables.readGenerator(gen.joined(separator: "\n"), path: "g.csv")
+        XCTAssertEqual(g.channels, ["left", "right"])
+        XCTAssertEqual(g.samples[1][0].impedance, 90)
+        XCTAssertEqual(g.samples[1][1].probeTemperature, nil)
+    }
+
+    func testAtomicWriteReplacesAndLeavesNoTemporaryFile() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("a.txt")
+        try OutputDirectory.atomicWrite(Data("first".utf8), to: url)
+        try OutputDirectory.atomicWrite(Data("second".utf8), to: url)
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "second")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["a.txt"])
+        // A target that cannot be replaced (a non-empty directory) fails and leaves no temporary.
+        let blocker = dir.appendingPathComponent("b")
+        try FileManager.default.createDirectory(at: blocker.appendingPathComponent("inner"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try OutputDirectory.atomicWrite(Data("x".utf8), to: blocker))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.txt", "b"])
+    }
+
+    func testPrepareCreatesRefusesAndOverwrites() throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("deep/run1")
+        XCTAssertNoThrow(try OutputDirectory.prepare(path: out.path, overwrite: false))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+        try Data("{}".utf8).write(to: out.appendingPathComponent("summary.json"))
+        try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        XCTAssertThrowsError(try OutputDirectory.prepare(path: out.path, overwrite: false)) { e in
+            guard let o = e as? OutputError else { return XCTFail("\(e)") }
+            XCTAssertTrue(o.isInputError)
+            XCTAssertTrue(o.description.contains("not empty") && o.description.contains("--overwrite"), o.description)
+        }
+        XCTAssertNoThrow(try OutputDirectory.prepare(path: out.path, overwrite: true))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["notes.txt"])
+        // A file where the directory should be, and a directory that cannot be created.
+        let file = root.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: file)
+        XCTAssertThrowsError(try OutputDirectory.prepare(path: file.path, overwrite: true)) { e in
+            XCTAssertTrue((e as? OutputError)?.isInputError ?? false)
+            XCTAssertTrue("\(e)".contains("is a file"))
+        }
+        XCTAssertThrowsError(try OutputDirectory.prepare(path: file.appendingPathComponent("sub").path, overwrite: false)) { e in
+            XCTAssertTrue((e as? OutputError)?.isInputError ?? false)
+            XCTAssertTrue("\(e)".contains("cannot create output directory"), "\(e)")
+        }
+    }
+
+    func testRunOutputWritesEveryFileAndReadsVolumesBack() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try makeRunOutput()
+        try out.write(to: dir, vti: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        XCTAssertEqual(names, ["cem43.nii.gz", "generator.csv", "labels.nii.gz", "legend.json", "omega.nii.gz", "report.html",
+                               "summary.json", "t_max.nii.gz", "t_min.nii.gz", "thermocouples.csv", "volumes.vti", "zones.nii.gz"])
+        let (grid, tMax) = try VolumeFile.readFloat32(dir.appendingPathComponent("t_max.nii.gz"))
+        XCTAssertEqual(grid.dims, out.grid.dims)
+        for (a, b) in zip(grid.affineMillimetres, out.grid.affineMillimetres) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        XCTAssertEqual(tMax, out.volumes.tMax)
+        let (_, labels) = try VolumeFile.readUInt8(dir.appendingPathComponent("labels.nii.gz"))
+        XCTAssertEqual(labels, out.volumes.labels)
+        XCTAssertThrowsError(try VolumeFile.readUInt8(dir.appendingPathComponent("t_max.nii.gz"))) { e in
+            XCTAssertTrue("\(e)".contains("datatype 16"))
+        }
+        // The VTI file: header, extent and one appended block per array.
+        let vti = try Data(contentsOf: dir.appendingPathComponent("volumes.vti"))
+        let head = String(decoding: vti.prefix(1500), as: UTF8.self)
+        XCTAssertTrue(head.contains("WholeExtent=\"0 6 0 5 0 4\""))
+        XCTAssertTrue(head.contains("Spacing=\"0.5 0.6 0.7\"") || head.contains("Spacing=\"0.5 0.6"), head)
+        XCTAssertTrue(head.contains("Direction=\"-1.0 0.0 0.0 0.0 -1.0 0.0 0.0 0.0 1.0\""), head)
+        let n = out.grid.voxelCount
+        XCTAssertEqual(head.components(separatedBy: "<DataArray").count - 1, 6)
+        XCTAssertTrue(head.contains("offset=\"\(2 * (8 + 4 * n) + 2 * (8 + 4 * n))\""))   // zones after four float arrays
+        XCTAssertGreaterThan(vti.count, 4 * (8 + 4 * n) + 2 * (8 + n))
+    }
+
+    func testNiftiReadByNibabel() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try makeRunOutput()
+        try out.write(to: dir, vti: false)
+        let a = out.grid.affineMillimetres
+        let script = """
+        import sys, numpy as np, nibabel as nib
+        d = sys.argv[1]
+        expected = np.array([float(x) for x in sys.argv[2].split(',')]).reshape(4, 4)
+        for name in ['t_max', 't_min', 'cem43', 'omega', 'zones', 'labels']:
+            img = nib.load(d + '/' + name + '.nii.gz')
+            assert img.shape == (7, 6, 5), (name, img.shape)
+            assert np.allclose(img.affine, expected, atol=1e-4), (name, img.affine)
+            assert np.allclose(img.header.get_qform(), expected, atol=1e-4), (name, img.header.get_qform())
+            assert int(img.header['sform_code']) == 1 and int(img.header['qform_code']) == 1
+        t = nib.load(d + '/t_max.nii.gz').get_fdata()
+        for (i, j, k) in [(0, 0, 0), (6, 0, 0), (2, 5, 1), (6, 5, 4)]:
+            want = 37 + i + 2 * j + 0.25 * k
+            assert abs(t[i, j, k] - want) < 1e-5, ((i, j, k), t[i, j, k], want)
+        lab = nib.load(d + '/labels.nii.gz')
+        assert lab.get_data_dtype() == np.uint8
+        l = np.asanyarray(lab.dataobj)
+        assert l[0, 3, 2] == 10 and l[3, 0, 0] == 12 and l[5, 5, 4] == 4, (l[0, 3, 2], l[3, 0, 0], l[5, 5, 4])
+        c = nib.load(d + '/cem43.nii.gz').get_fdata()
+        assert abs(c[1, 2, 3] - 0.5 * (1 + 7 * (2 + 6 * 3))) < 1e-4, c[1, 2, 3]
+        # World position of voxel (3, 3, 2) is the probe tip written in the summary.
+        w = lab.affine @ np.array([3, 3, 2, 1.0])
+        print('ok', w[:3])
+        """
+        guard let r = try runPython(script, arguments: [dir.path, a.map { "\($0)" }.joined(separator: ",")]) else {
+            throw XCTSkip("python3 with nibabel and numpy is not available (pip install nibabel numpy); NIfTI cross-check skipped")
+        }
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.hasPrefix("ok"), r.output)
+        let tip = out.summary.probes[0].tipMm
+        let printed = r.output.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: "[] \n")).split(separator: " ").compactMap { Double($0) }
+        XCTAssertEqual(printed.count, 3, r.output)
+        for (p, t) in zip(printed, tip) { XCTAssertEqual(p, t, accuracy: 1e-3) }
+    }
+}
