@@ -1,0 +1,568 @@
+import Foundation
+import AblasimCore
+import CLapack
+
+/// Where the potential is solved.
+public enum RFDomain: Sendable, Equatable {
+    /// The whole grid (monopolar default: the grounding pad is the grid surface).
+    case fullGrid
+    /// The bounding box of every probe's shaft voxels grown by `margin` [m], insulated or
+    /// grounded at its faces like the full grid (bipolar default; the bipolar field decays
+    /// like a dipole, so a margin of a few electrode lengths changes little: RFBoxTests).
+    case box(margin: Double)
+}
+
+/// Numerical options of the RF source.
+public struct RFOptions: Sendable, Equatable {
+    public var conductivity: RFConductivityModel = .standard
+    /// nil: `.box(margin: 20 mm)` when every probe is bipolar, `.fullGrid` otherwise.
+    public var domain: RFDomain? = nil
+    /// Relative residual of each unit-potential solve.
+    public var tolerance: Double = 1e-7
+    /// Re-solve when the heating-weighted mean |ln(sigma_now / sigma_solved)| exceeds this
+    /// (to first order the relative change of the electrode conductance), or when sigma
+    /// anywhere has changed by more than a factor `maxLocalDrift`.
+    public var driftTolerance: Double = 0.02
+    public var maxLocalDrift: Double = 2
+    /// Simulated time between drift checks [s].
+    public var driftCheckInterval: Double = 1
+
+    public init() {}
+
+    func validate() throws {
+        try conductivity.validate()
+        guard tolerance > 0, tolerance < 1e-2 else { throw PhysicsError.invalidInput("RF solver tolerance \(tolerance) must be in (0, 0.01)") }
+        guard driftTolerance > 0, driftTolerance.isFinite, maxLocalDrift > 1, maxLocalDrift.isFinite else {
+            throw PhysicsError.invalidInput("RF drift tolerance \(driftTolerance) must be > 0 and the local drift factor \(maxLocalDrift) > 1")
+        }
+        guard driftCheckInterval >= 0, driftCheckInterval.isFinite else { throw PhysicsError.invalidInput("RF drift check interval \(driftCheckInterval) s must be >= 0") }
+        if case .box(let m) = domain, !(m.isFinite && m >= 0) {
+            throw PhysicsError.invalidInput("RF solve box margin \(m * 1000) mm must be finite and >= 0")
+        }
+    }
+}
+
+/// Something the generator did that the run should report.
+public struct RFEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable { case impedanceCutout = "impedance-cutout", resumed }
+    public var time: Double
+    public var channel: String
+    public var kind: Kind
+    /// Impedance at the event [ohm].
+    public var impedance: Double
+}
+
+/// A reading of one of the probes' own thermocouples.
+public struct ProbeThermocoupleReading: Sendable, Equatable {
+    public var probe: String
+    public var thermocouple: String
+    /// [C]
+    public var temperature: Double
+}
+
+/// RF heating by one or more probes, each on its own generator channel.
+///
+/// Each re-solve computes the unit-potential solution phi_e of every electrode (1 V on e,
+/// 0 V on the others), the electrode conductance matrix G_fe = current out of f for phi_e
+/// (symmetric by reciprocity), and from it the channel circuit: bipolar outputs float
+/// (no net current into the pair, U_a - U_b = V_c), monopolar outputs drive U_a = V_c against
+/// the grounded pad, idle electrodes float (I_e = 0); an insulated domain fixes the gauge
+/// by sum U = 0. LAPACK (`dgesv`) gives the electrode potentials U = M V and the channel
+/// admittance Y = G-restricted (I = Y V). Every step the channel voltages follow from the
+/// set powers P_c = V_c (Y V)_c (Newton, `dgesv` on the Jacobian), and
+///
+///   Q = sigma |grad V|^2 = sum_{c,d} V_c V_d sigma grad psi_c . grad psi_d,
+///
+/// psi_c = sum_e M_ec phi_e, is added face by face: each face dissipates G (dV)^2, half to
+/// each tissue voxel, all of it to the tissue voxel when the other is an electrode, so the
+/// integral of Q is exactly sum_c V_c I_c (energy-consistent). Impedance Z_c = V_c^2 / P_c.
+public final class RFSource: HeatSource {
+    public let name: String
+    public let grid: Grid3D
+    public let probes: [Probe]
+    public let generators: [RFGenerator]
+    public let rasters: [ProbeRaster]
+    /// Thermal material index of each cooled probe's shaft (nil: uncooled).
+    public let coolingMaterials: [Int?]
+    public let options: RFOptions
+    public var powerFactor: Double = 1
+    /// Box of the potential solve: first voxel and size.
+    public let boxOrigin: SIMD3<Int>, boxSize: SIMD3<Int>
+    public let boundary: ElectricBoundary
+    public private(set) var events: [RFEvent] = []
+    /// Statistics: number of re-solves, conjugate-gradient iterations, wall time [s].
+    public private(set) var potentialSolves = 0
+    public private(set) var solveIterations = 0
+    public private(set) var solveSeconds = 0.0
+    /// Power deposited in the tissue in the last update, integral of Q dV [W].
+    public private(set) var depositedPower = 0.0
+
+    let executor: SlabExecutor
+    let potential: ElectricPotentialSolver
+    /// (probe, pole) of each electrode of the potential problem.
+    let electrodes: [(probe: Int, pole: ElectrodePole)]
+    private var unit: [Field3D<Double>]
+    /// Conductance matrix G[f][e] [S].
+    public private(set) var conductance: [[Double]] = []
+    private var active: [Int] = []
+    /// Electrode potentials per unit channel voltage, M[e][a] (a over active channels).
+    private var potentials: [[Double]] = []
+    /// Channel admittance over the active channels [S].
+    public private(set) var admittance: [[Double]] = []
+    private var patterns: [[Float]] = []
+    private var pairs: [(Int, Int)] = []
+    private var weights: [Double] = []
+    private var states: [GeneratorState]
+    private var solved = false
+    private var circuitDirty = true
+    private var lastDriftCheck = -Double.infinity
+    private let shaftVoxels: Set<Int>
+    private let coolantVoxels: [(voxels: [Int], temperature: Double)]
+
+    init(name: String, grid: Grid3D, probes: [Probe], generators: [RFGenerator], rasters: [ProbeRaster],
+         coolingMaterials: [Int?], options: RFOptions, executor: SlabExecutor) throws {
+        self.name = name; self.grid = grid; self.probes = probes; self.generators = generators
+        self.rasters = rasters; self.coolingMaterials = coolingMaterials; self.options = options
+        self.executor = executor
+        let monopolar = probes.contains { !$0.isBipolar }
+        boundary = monopolar ? .grounded : .insulated
+        let domain = options.domain ?? (monopolar ? .fullGrid : .box(margin: 0.02))
+        switch domain {
+        case .fullGrid:
+            boxOrigin = .zero; boxSize = grid.dims
+        case .box(let margin):
+            var lo = grid.dims, hi = SIMD3<Int>(repeating: -1)
+            for r in rasters { for v in r.voxels {
+                let p = SIMD3(v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny))
+                lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
+            } }
+            let m = SIMD3<Int>(Int((margin / grid.spacing.x).rounded(.up)), Int((margin / grid.spacing.y).rounded(.up)),
+                               Int((margin / grid.spacing.z).rounded(.up)))
+            // One extra voxel so an electrode never touches a grounded box face.
+            lo = pointwiseMax(lo &- m &- 1, .zero); hi = pointwiseMin(hi &+ m &+ 1, grid.dims &- 1)
+            boxOrigin = lo; boxSize = hi &- lo &+ 1
+        }
+        var electrodes: [(Int, ElectrodePole)] = []
+        var roles = [Int32](repeating: ElectricPotentialSolver.conductor, count: boxSize.x * boxSize.y * boxSize.z)
+        for (pi, r) in rasters.enumerated() {
+            var ids: [ElectrodePole: Int32] = [:]
+            for pole in [ElectrodePole.active, .returning] where !r.voxels(of: pole).isEmpty {
+                ids[pole] = Int32(electrodes.count); electrodes.append((pi, pole))
+            }
+            for (v, role) in zip(r.voxels, r.roles) {
+                let p = SIMD3(v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny)) &- boxOrigin
+                guard all(p .>= .zero) && all(p .< boxSize) else { continue }
+                let b = (p.z * boxSize.y + p.y) * boxSize.x + p.x
+                switch role {
+                case .insulation: roles[b] = ElectricPotentialSolver.insulator
+                case .electrode(let pole): roles[b] = ids[pole]!
+                }
+            }
+        }
+        self.electrodes = electrodes
+        potential = try ElectricPotentialSolver(nx: boxSize.x, ny: boxSize.y, nz: boxSize.z, spacing: grid.spacing, roles: roles,
+                                                electrodeCount: electrodes.count, boundary: boundary,
+                                                tolerance: options.tolerance, executor: executor)
+        let size = boxSize
+        unit = electrodes.map { _ in Field3D(nx: size.x, ny: size.y, nz: size.z, repeating: 0) }
+        states = generators.map { _ in GeneratorState() }
+        shaftVoxels = Set(rasters.flatMap(\.voxels))
+        coolantVoxels = zip(probes, rasters).compactMap { p, r in p.cooling.map { (r.voxels, $0.coolantTemperature) } }
+    }
+
+    public func channelSamples() -> [ChannelSample] {
+        zip(probes, states).map { p, s in
+            ChannelSample(channel: p.name, power: s.power, impedance: s.impedance, energy: s.energy, probeTemperature: s.probeTemperature)
+        }
+    }
+
+    /// Every probe thermocouple's current reading.
+    public func thermocoupleReadings(solver: PennesSolver<Float>) -> [ProbeThermocoupleReading] {
+        probes.indices.flatMap { p in
+            probes[p].thermocouples.map { ProbeThermocoupleReading(probe: probes[p].name, thermocouple: $0.name, temperature: read($0, of: p, solver: solver)) }
+        }
+    }
+
+    /// World position of a probe thermocouple [m]: on the axis `distanceFromTip` back from
+    /// the tip, moved sideways by its radial offset (default: the shaft surface).
+    public func position(of tc: ProbeThermocouple, probe p: Int) -> SIMD3<Double> {
+        let probe = probes[p]
+        let a = probe.backward
+        // Sideways direction: the world axis least aligned with the shaft, orthogonalized.
+        let e: SIMD3<Double> = abs(a.x) <= abs(a.y) && abs(a.x) <= abs(a.z) ? [1, 0, 0] : abs(a.y) <= abs(a.z) ? [0, 1, 0] : [0, 0, 1]
+        var s = e - a * (e * a).sum()
+        s /= (s * s).sum().squareRoot()
+        return probe.point(fromTip: tc.distanceFromTip) + s * (tc.radialOffset ?? probe.radius)
+    }
+
+    /// Temperature a probe thermocouple reads [C]: trilinear over the tissue voxels around
+    /// the junction (shaft voxels excluded, weights renormalized); the nearest tissue voxel
+    /// within 3 voxels when all eight neighbours are shaft.
+    func read(_ tc: ProbeThermocouple, of p: Int, solver: PennesSolver<Float>) -> Double {
+        let x = grid.index(position(of: tc, probe: p))
+        let t = solver.temperature
+        let n = grid.dims
+        let c = pointwiseMin(pointwiseMax(x, .zero), SIMD3(Double(n.x - 1), Double(n.y - 1), Double(n.z - 1)))
+        let i0 = SIMD3(Int(c.x.rounded(.down)), Int(c.y.rounded(.down)), Int(c.z.rounded(.down)))
+        let f = c - SIMD3(Double(i0.x), Double(i0.y), Double(i0.z))
+        var sum = 0.0, wsum = 0.0
+        for dz in 0...1 { for dy in 0...1 { for dx in 0...1 {
+            let q = pointwiseMin(i0 &+ SIMD3(dx, dy, dz), n &- 1)
+            let v = (q.z * n.y + q.y) * n.x + q.x
+            guard !shaftVoxels.contains(v) else { continue }
+            let w = (dx == 1 ? f.x : 1 - f.x) * (dy == 1 ? f.y : 1 - f.y) * (dz == 1 ? f.z : 1 - f.z)
+            sum += w * Double(t[q.x, q.y, q.z]); wsum += w
+        } } }
+        if wsum > 1e-9 { return sum / wsum }
+        var best = (Double.infinity, Double(t[i0.x, i0.y, i0.z]))
+        for dz in -3...3 { for dy in -3...3 { for dx in -3...3 {
+            let q = i0 &+ SIMD3(dx, dy, dz)
+            guard all(q .>= .zero) && all(q .< n) else { continue }
+            guard !shaftVoxels.contains((q.z * n.y + q.y) * n.x + q.x) else { continue }
+            let d = SIMD3(Double(q.x), Double(q.y), Double(q.z)) - c
+            let d2 = (d * d).sum()
+            if d2 < best.0 { best = (d2, Double(t[q.x, q.y, q.z])) }
+        } } }
+        return best.1
+    }
+
+    // MARK: HeatSource
+
+    public func update(solver: PennesSolver<Float>, time: Double) throws {
+        guard solver.grid.dims == grid.dims else {
+            throw PhysicsError.invalidInput("RF source was built for a \(grid.nx)x\(grid.ny)x\(grid.nz) grid, the solver has \(solver.grid.nx)x\(solver.grid.ny)x\(solver.grid.nz)")
+        }
+        holdCoolant(solver)
+        if !solved {
+            try resolve(solver)
+            lastDriftCheck = time
+        } else if time - lastDriftCheck >= options.driftCheckInterval {
+            lastDriftCheck = time
+            if drifted(solver) { try resolve(solver) }
+        }
+        let dt = solver.dt
+        // Commands, then the active set (switched on and not cut out).
+        var command = [Double](repeating: 0, count: probes.count)
+        for c in probes.indices {
+            let tcIndex = probes[c].controlThermocouple
+            let reading = tcIndex.map { read(probes[c].thermocouples[$0], of: c, solver: solver) }
+            states[c].probeTemperature = reading
+            if let until = states[c].cutUntil, time >= until {
+                states[c].cutUntil = nil
+                states[c].minImpedance = .infinity
+                events.append(RFEvent(time: time, channel: probes[c].name, kind: .resumed, impedance: states[c].impedance ?? .nan))
+            }
+            let p = states[c].command(generators[c], time: time, dt: dt, tc: reading)
+            command[c] = states[c].cutUntil == nil ? p * min(max(powerFactor, 0), 1) : 0
+        }
+        let on = probes.indices.filter { generators[$0].isOn(at: time) && states[$0].cutUntil == nil }
+        if on != active || circuitDirty { try buildCircuit(active: on) }
+        var voltages = try channelVoltages(powers: active.map { command[$0] })
+        // Impedance and cut-out.
+        var cut = false
+        for (a, c) in active.enumerated() {
+            let current = zip(admittance[a], voltages).reduce(0) { $0 + $1.0 * $1.1 }
+            let z = voltages[a] != 0 && current != 0 ? voltages[a] / current : 1 / admittance[a][a]
+            states[c].impedance = z
+            states[c].minImpedance = min(states[c].minImpedance, z)
+            if let co = generators[c].cutout, z > co.riseFactor * states[c].minImpedance {
+                states[c].cutUntil = co.pause.map { time + $0 } ?? .infinity
+                events.append(RFEvent(time: time, channel: probes[c].name, kind: .impedanceCutout, impedance: z))
+                cut = true
+            }
+        }
+        if cut {
+            let on2 = active.filter { states[$0].cutUntil == nil }
+            let p2 = on2.map { command[$0] }
+            try buildCircuit(active: on2)
+            voltages = try channelVoltages(powers: p2)
+        }
+        for c in probes.indices { states[c].power = 0; states[c].voltage = 0 }
+        for (a, c) in active.enumerated() {
+            let current = zip(admittance[a], voltages).reduce(0) { $0 + $1.0 * $1.1 }
+            states[c].voltage = voltages[a]
+            states[c].power = voltages[a] * current
+            states[c].energy += states[c].power * dt
+        }
+        weights = pairs.map { (a, b) in a == b ? voltages[a] * voltages[a] : 2 * voltages[a] * voltages[b] }
+        depositedPower = addHeating(into: solver)
+    }
+
+    private func holdCoolant(_ solver: PennesSolver<Float>) {
+        let t = solver.temperature
+        let nx = grid.nx, ny = grid.ny
+        for (voxels, temperature) in coolantVoxels {
+            let v = Float(temperature)
+            for l in voxels { t[l % nx, l / nx % ny, l / (nx * ny)] = v }
+        }
+    }
+
+    // MARK: conductivity and re-solves
+
+    /// sigma [S/m] per material code (tissues), 0 for non-tissue materials.
+    private func sigmaTable(_ solver: PennesSolver<Float>) -> [Double] {
+        var table = [Double](repeating: 0, count: 256)
+        for (m, material) in solver.materials.enumerated() {
+            guard let t = material.tissue else { continue }
+            table[m] = t.sigmaRF
+            table[m | Int(MaterialCode.coagulated)] = t.sigmaRF
+        }
+        return table
+    }
+
+    /// Calls body(k, rowOffsetInBox, gridRowPointers...) for every box row.
+    private func conductivityRow(_ solver: PennesSolver<Float>, _ table: [Double], j: Int, k: Int, into out: UnsafeMutablePointer<Double>) {
+        let o = boxOrigin
+        let tr = solver.temperature.row(j + o.y, k + o.z) + o.x
+        let cr = solver.codes.row(j + o.y, k + o.z) + o.x
+        let model = options.conductivity
+        for i in 0..<boxSize.x { out[i] = table[Int(cr[i])] * model.factor(at: Double(tr[i])) }
+    }
+
+    private func drifted(_ solver: PennesSolver<Float>) -> Bool {
+        let table = sigmaTable(solver)
+        let ny = boxSize.y, nx = boxSize.x
+        let logMax = log(options.maxLocalDrift)
+        let sigma = potential.conductivity, role = potential.role
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: nx * boxSize.z)
+        defer { scratch.deallocate() }
+        let maxFlag = UnsafeMutablePointer<Bool>.allocate(capacity: boxSize.z)
+        maxFlag.initialize(repeating: false, count: boxSize.z)
+        defer { maxFlag.deallocate() }
+        // Heating weight: each active channel's own unit-voltage pattern (independent of
+        // the momentary power, which a temperature controller may have at 0).
+        let pat = zip(patterns, pairs).filter { $0.1.0 == $0.1.1 }.map(\.0)
+        // Heating-weighted |ln(sigma_now / sigma_solved)| and the heating weight, per plane.
+        var weighted = [Double](repeating: 0, count: boxSize.z), total = [Double](repeating: 0, count: boxSize.z)
+        weighted.withUnsafeMutableBufferPointer { wb in total.withUnsafeMutableBufferPointer { tb in
+            let wp = wb.baseAddress!, tp = tb.baseAddress!
+            executor.forEachSlab(planes: boxSize.z) { ks in
+                for k in ks {
+                    let row = scratch + k * nx
+                    var a = 0.0, b = 0.0
+                    for j in 0..<ny {
+                        conductivityRow(solver, table, j: j, k: k, into: row)
+                        let s0 = sigma.row(j, k), r = role.row(j, k)
+                        let base = (k * ny + j) * nx
+                        for i in 0..<nx where r[i] == ElectricPotentialSolver.conductor && s0[i] > 0 && row[i] > 0 {
+                            let d = abs(log(row[i] / s0[i]))
+                            if d > logMax { maxFlag[k] = true }
+                            var q = 0.0
+                            for pt in pat { q += Double(pt[base + i]) }
+                            a += q * d; b += q
+                        }
+                    }
+                    wp[k] = a; tp[k] = b
+                }
+            }
+        } }
+        if (0..<boxSize.z).contains(where: { maxFlag[$0] }) { return true }
+        let tw = total.reduce(0, +)
+        return tw > 0 && weighted.reduce(0, +) / tw > options.driftTolerance
+    }
+
+    private func resolve(_ solver: PennesSolver<Float>) throws {
+        let clock = Date()
+        let table = sigmaTable(solver)
+        let sigma = potential.conductivity
+        let ny = boxSize.y
+        executor.forEachSlab(planes: boxSize.z) { ks in
+            for k in ks { for j in 0..<ny { conductivityRow(solver, table, j: j, k: k, into: sigma.row(j, k)) } }
+        }
+        try potential.assemble()
+        let n = electrodes.count
+        // With an insulated boundary the unit solutions sum to 1: solve all but the last.
+        let solveCount = boundary == .insulated && n > 1 ? n - 1 : n
+        for e in 0..<solveCount {
+            solveIterations += try potential.solveUnitPotential(electrode: e, into: unit[e])
+        }
+        if solveCount < n {
+            let last = unit[n - 1], inv = potential.levels[0].invDiag
+            let others = Array(unit[0..<solveCount])
+            for p in 0..<last.count {
+                var s = 0.0
+                for u in others { s += u.base[p] }
+                last.base[p] = inv.base[p] > 0 ? 1 - s : 0
+            }
+        }
+        conductance = (0..<n).map { _ in [Double](repeating: 0, count: n) }
+        for e in 0..<n {
+            let currents = potential.electrodeCurrents(unitSolution: unit[e], electrode: e)
+            for f in 0..<n { conductance[f][e] = currents[f] }
+        }
+        potentialSolves += 1
+        solved = true
+        circuitDirty = true
+        solveSeconds += Date().timeIntervalSince(clock)
+    }
+
+    // MARK: circuit
+
+    /// Electrode potentials per unit channel voltage and the channel admittance for the
+    /// channels in `on`, then the heating patterns.
+    private func buildCircuit(active on: [Int]) throws {
+        active = on
+        circuitDirty = false
+        let n = electrodes.count, m = on.count
+        potentials = (0..<n).map { _ in [Double](repeating: 0, count: m) }
+        admittance = (0..<m).map { _ in [Double](repeating: 0, count: m) }
+        pairs = []; patterns = []; weights = []
+        guard m > 0 else { return }
+        func electrode(_ probe: Int, _ pole: ElectrodePole) -> Int? { electrodes.firstIndex { $0.probe == probe && $0.pole == pole } }
+        // Rows of A U = B V (row-major here, transposed for LAPACK below).
+        var a = [[Double]](), b = [[Double]]()
+        var currentRows: [Int] = []
+        var used = Set<Int>()
+        for (ch, c) in on.enumerated() {
+            let ea = electrode(c, .active)!
+            used.insert(ea)
+            var row = [Double](repeating: 0, count: n); row[ea] = 1
+            var rhs = [Double](repeating: 0, count: m); rhs[ch] = 1
+            if let eb = electrode(c, .returning) {
+                used.insert(eb)
+                row[eb] = -1
+                a.append(row); b.append(rhs)
+                // Floating output: I_a + I_b = 0.
+                currentRows.append(a.count)
+                a.append((0..<n).map { conductance[ea][$0] + conductance[eb][$0] }); b.append([Double](repeating: 0, count: m))
+            } else {
+                a.append(row); b.append(rhs)
+            }
+        }
+        for e in 0..<n where !used.contains(e) {
+            currentRows.append(a.count)
+            a.append(conductance[e]); b.append([Double](repeating: 0, count: m))
+        }
+        if boundary == .insulated {
+            guard let g = currentRows.first else {
+                throw PhysicsError.invalidInput("monopolar channels need a grounded boundary (grounding pad)")
+            }
+            a[g] = [Double](repeating: 1, count: n)
+        }
+        // Column-major for LAPACK.
+        var am = [Double](repeating: 0, count: n * n), bm = [Double](repeating: 0, count: n * m)
+        for r in 0..<n { for c in 0..<n { am[r + c * n] = a[r][c] } }
+        for r in 0..<n { for c in 0..<m { bm[r + c * n] = b[r][c] } }
+        var ipiv = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgesv(LAPACK_COL_MAJOR, Int32(n), Int32(m), &am, Int32(n), &ipiv, &bm, Int32(n))
+        guard info == 0 else {
+            throw PhysicsError.runtime("RF channel circuit is singular (LAPACK dgesv info \(info)): an electrode is isolated from the tissue")
+        }
+        for e in 0..<n { for c in 0..<m { potentials[e][c] = bm[e + c * n] } }
+        for (ch, c) in on.enumerated() {
+            let ea = electrode(c, .active)!
+            for d in 0..<m { admittance[ch][d] = (0..<n).reduce(0) { $0 + conductance[ea][$1] * potentials[$1][d] } }
+        }
+        for c in 0..<m { for d in c..<m { pairs.append((c, d)) } }
+        buildPatterns()
+    }
+
+    /// Heating per unit voltage products: pattern (c, d) holds, per box voxel, the power
+    /// density [W/m^3/V^2] of sum over its faces of G dpsi_c dpsi_d (see type comment).
+    private func buildPatterns() {
+        let nx = boxSize.x, ny = boxSize.y, nz = boxSize.z
+        let m = active.count
+        let fine = potential.levels[0]
+        let inv = fine.invDiag
+        // Channel fields psi_c on the box (padded), electrode voxels at their potentials.
+        let psi: [Field3D<Double>] = (0..<m).map { c in
+            let f = Field3D<Double>(nx: nx, ny: ny, nz: nz, repeating: 0)
+            for (e, u) in unit.enumerated() {
+                let w = potentials[e][c]
+                for p in 0..<f.count where inv.base[p] > 0 { f.base[p] += w * u.base[p] }
+            }
+            return f
+        }
+        var electrodeValue = [[Double]]()
+        for e in electrodes.indices { electrodeValue.append((0..<m).map { potentials[e][$0] }) }
+        let volume = grid.voxelVolume
+        let count = nx * ny * nz
+        var out = pairs.map { _ in [Float](repeating: 0, count: count) }
+        var acc = pairs.map { _ in [Double](repeating: 0, count: (nx + 2) * (ny + 2) * (nz + 2)) }
+        let sy = fine.sy, sz = fine.sz
+        for (n, (c, d)) in pairs.enumerated() {
+            let pc = psi[c].base, pd = psi[d].base
+            acc[n].withUnsafeMutableBufferPointer { buf in
+                let q = buf.baseAddress!
+                // Tissue-tissue faces: half to each side.
+                for (g, stride) in [(fine.gx.base, 1), (fine.gy.base, sy), (fine.gz.base, sz)] {
+                    for k in 0..<nz { for j in 0..<ny {
+                        let o = (k + 1) * sz + (j + 1) * sy + 1
+                        for p in o..<(o + nx) where g[p] > 0 {
+                            let e = 0.5 * g[p] * (pc[p + stride] - pc[p]) * (pd[p + stride] - pd[p])
+                            q[p] += e; q[p + stride] += e
+                        }
+                    } }
+                }
+                // Tissue-electrode faces: all to the tissue voxel.
+                for (e, faces) in potential.electrodeFaces.enumerated() {
+                    let uc = electrodeValue[e][c], ud = electrodeValue[e][d]
+                    for (p, g) in faces { q[p] += g * (uc - pc[p]) * (ud - pd[p]) }
+                }
+                // Grounded outer faces (0 V).
+                for (p, g) in potential.groundFaces { q[p] += g * pc[p] * pd[p] }
+            }
+        }
+        for n in pairs.indices {
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
+                out[n][(k * ny + j) * nx + i] = Float(acc[n][(k + 1) * sz + (j + 1) * sy + i + 1] / volume)
+            } } }
+        }
+        acc.removeAll()
+        patterns = out
+    }
+
+    /// P_c = V_c (Y V)_c for every active channel: Newton with LAPACK on the Jacobian.
+    private func channelVoltages(powers: [Double]) throws -> [Double] {
+        let m = powers.count
+        var v = [Double](repeating: 0, count: m)
+        let driven = (0..<m).filter { powers[$0] > 0 }
+        guard !driven.isEmpty else { return v }
+        for c in driven { v[c] = (powers[c] / admittance[c][c]).squareRoot() }
+        let k = driven.count
+        let scale = powers.max()!
+        for _ in 0..<60 {
+            let i = (0..<m).map { c in (0..<m).reduce(0) { $0 + admittance[c][$1] * v[$1] } }
+            var f = driven.map { v[$0] * i[$0] - powers[$0] }
+            if f.allSatisfy({ abs($0) <= 1e-12 * scale }) { return v }
+            var j = [Double](repeating: 0, count: k * k)
+            for (r, c) in driven.enumerated() {
+                for (s, d) in driven.enumerated() {
+                    j[r + s * k] = (c == d ? i[c] : 0) + v[c] * admittance[c][d]
+                }
+            }
+            var ipiv = [Int32](repeating: 0, count: k)
+            let info = LAPACKE_dgesv(LAPACK_COL_MAJOR, Int32(k), 1, &j, Int32(k), &ipiv, &f, Int32(k))
+            guard info == 0 else { break }
+            for (r, c) in driven.enumerated() { v[c] -= f[r] }
+        }
+        let achieved = (0..<m).map { c in v[c] * (0..<m).reduce(0) { $0 + admittance[c][$1] * v[$1] } }
+        throw PhysicsError.runtime("RF channels cannot deliver their set powers \(powers) W together (reached \(achieved) W): the probes are too strongly coupled")
+    }
+
+    /// Adds Q into the solver's source over the box; returns the integral of Q dV [W].
+    private func addHeating(into solver: PennesSolver<Float>) -> Double {
+        let nx = boxSize.x, ny = boxSize.y
+        let o = boxOrigin
+        let w = weights.map { Float($0) }
+        guard !w.isEmpty else { return 0 }
+        let src = solver.source
+        let volume = grid.voxelVolume
+        return patterns.withUnsafeBufferPointer { pats in
+            executor.sumPlanes(planes: boxSize.z) { k in
+                var s = 0.0
+                for j in 0..<ny {
+                    let row = src.row(j + o.y, k + o.z) + o.x
+                    let base = (k * ny + j) * nx
+                    for i in 0..<nx {
+                        var q: Float = 0
+                        for n in 0..<w.count { q += w[n] * pats[n][base + i] }
+                        row[i] += q
+                        s += Double(q)
+                    }
+                }
+                return s * volume
+            }
+        }
+    }
+}

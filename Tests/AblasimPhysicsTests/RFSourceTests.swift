@@ -1,0 +1,249 @@
+import XCTest
+import AblasimCore
+@testable import AblasimPhysics
+
+/// RF source: energy balance, channel circuit, generators, errors.
+final class RFSourceTests: XCTestCase {
+    let mm = 1e-3
+
+    func muscle() throws -> Tissue { try TissueTable.standard.tissue(named: "muscle") }
+
+    /// A cube of muscle at `h` spacing, `n` voxels a side, origin at the corner.
+    func model(n: Int, h: Double) throws -> ThermalModel {
+        ThermalModel(grid: try Grid3D(nx: n, ny: n, nz: n, isotropic: h), uniform: try muscle())
+    }
+
+    /// A probe along -z ending at (x, y, z) mm.
+    func probe(_ preset: String, name: String, x: Double, y: Double, z: Double) throws -> Probe {
+        try ProbePreset.probe(preset, name: name, entry: SIMD3(x, y, z + 60) * mm, tip: SIMD3(x, y, z) * mm)
+    }
+
+    func integralOfSource(_ s: PennesSolver<Float>) -> Double {
+        s.source.interior().reduce(0) { $0 + Double($1) } * s.grid.voxelVolume
+    }
+
+    func testEnergyBalanceSingleBipolarProbe() throws {
+        var m = try model(n: 40, h: 1 * mm)
+        let p = try probe("cooled-bipolar-15", name: "left", x: 20, y: 20, z: 12)
+        var options = RFOptions(); options.conductivity = .constant
+        let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 10))], into: &m, options: options)
+        XCTAssertNotNil(m.materialIndex(named: "probe:left"), "a cooled probe paints its shaft as a cooled surface")
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        try rf.update(solver: solver, time: 0)
+        let q = integralOfSource(solver)
+        print("bipolar: integral Q dV = \(q) W (set 10 W), deposited \(rf.depositedPower) W, box \(rf.boxSize), Z = \(rf.channelSamples()[0].impedance!) ohm")
+        XCTAssertEqual(q, 10, accuracy: 0.1, "integral of Q must equal the set power within 1 %")
+        let sample = rf.channelSamples()[0]
+        XCTAssertEqual(sample.power, 10, accuracy: 1e-9)
+        // Z = V^2 / P; a single channel's impedance is 1 / Y.
+        XCTAssertEqual(sample.impedance!, 1 / rf.admittance[0][0], accuracy: 1e-9 * sample.impedance!)
+        XCTAssertGreaterThan(sample.impedance!, 10)
+        XCTAssertLessThan(sample.impedance!, 10_000)
+        XCTAssertEqual(sample.energy, 10 * solver.dt, accuracy: 1e-9)
+        // No heat on the cooled shaft; it is held at the coolant temperature.
+        let code = UInt8(rf.coolingMaterials[0]!)
+        for v in rf.rasters[0].voxels {
+            let (i, j, k) = (v % 40, v / 40 % 40, v / 1600)
+            XCTAssertEqual(solver.codes[i, j, k], code)
+            XCTAssertEqual(solver.source[i, j, k], 0)
+            XCTAssertEqual(solver.temperature[i, j, k], 20)
+        }
+    }
+
+    func testEnergyBalanceMonopolarGroundedPad() throws {
+        var m = try model(n: 36, h: 1 * mm)
+        let p = try probe("monopolar-18g-10mm", name: "cannula", x: 18, y: 18, z: 12)
+        var options = RFOptions(); options.conductivity = .constant
+        let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 5))], into: &m, options: options)
+        XCTAssertEqual(rf.boundary, .grounded)
+        XCTAssertEqual(rf.boxSize, m.grid.dims, "monopolar default solves on the full grid")
+        XCTAssertNil(m.materialIndex(named: "probe:cannula"), "an uncooled probe stays tissue thermally")
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        try rf.update(solver: solver, time: 0)
+        XCTAssertEqual(integralOfSource(solver), 5, accuracy: 0.05)
+    }
+
+    func testTwoSimultaneousChannelsDeliverTheirOwnPowers() throws {
+        for preset in ["cooled-bipolar-10", "monopolar-18g-7mm"] {
+            var m = try model(n: 44, h: 1 * mm)
+            let a = try probe(preset, name: "left", x: 16, y: 22, z: 14)
+            let b = try probe(preset, name: "right", x: 28, y: 22, z: 14)
+            var options = RFOptions(); options.conductivity = .constant
+            let rf = try RFAblation.install(probes: [a, b],
+                                            generators: [RFGenerator(mode: .constantPower(watts: 8)), RFGenerator(mode: .constantPower(watts: 12))],
+                                            into: &m, options: options)
+            let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+            try rf.update(solver: solver, time: 0)
+            let g = rf.conductance
+            for e in g.indices { for f in g.indices {
+                XCTAssertEqual(g[e][f], g[f][e], accuracy: 1e-6 * abs(g[e][e]), "\(preset): conductance matrix symmetric (reciprocity)")
+            } }
+            let y = rf.admittance
+            XCTAssertEqual(y[0][1], y[1][0], accuracy: 1e-6 * abs(y[0][0]))
+            XCTAssertNotEqual(y[0][1], 0, "the channels share the medium")
+            let s = rf.channelSamples()
+            XCTAssertEqual(s[0].power, 8, accuracy: 1e-6)
+            XCTAssertEqual(s[1].power, 12, accuracy: 1e-6)
+            let q = integralOfSource(solver)
+            print("\(preset): G = \(g), Y = \(y), Z = \(s.map { $0.impedance! }), integral Q = \(q) W")
+            XCTAssertEqual(q, 20, accuracy: 0.2)
+        }
+    }
+
+    func testSequentialModeRunsOneChannelAtATime() throws {
+        var m = try model(n: 44, h: 1 * mm)
+        let a = try probe("cooled-bipolar-10", name: "left", x: 16, y: 22, z: 14)
+        let b = try probe("cooled-bipolar-10", name: "right", x: 28, y: 22, z: 14)
+        var options = RFOptions(); options.conductivity = .constant
+        let gens = RFAblation.sequential([RFGenerator(mode: .constantPower(watts: 6)), RFGenerator(mode: .constantPower(watts: 9))], phase: 10)
+        let rf = try RFAblation.install(probes: [a, b], generators: gens, into: &m, options: options)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        try rf.update(solver: solver, time: 1)
+        XCTAssertEqual(rf.channelSamples().map(\.power), [6, 0].map { $0 }, accuracy: 1e-6)
+        solver.source.fill(0)
+        try rf.update(solver: solver, time: 11)
+        XCTAssertEqual(rf.channelSamples().map(\.power), [0, 9], accuracy: 1e-6)
+        XCTAssertEqual(integralOfSource(solver), 9, accuracy: 0.09)
+        solver.source.fill(0)
+        try rf.update(solver: solver, time: 25)
+        XCTAssertEqual(integralOfSource(solver), 0)
+    }
+
+    func testInterlockGateScalesPower() throws {
+        var m = try model(n: 36, h: 1 * mm)
+        let p = try probe("cooled-bipolar-10", name: "p", x: 18, y: 18, z: 12)
+        var options = RFOptions(); options.conductivity = .constant
+        let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 10))], into: &m, options: options)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 1))
+        rf.powerFactor = 0.25
+        try rf.update(solver: solver, time: 0)
+        XCTAssertEqual(rf.channelSamples()[0].power, 2.5, accuracy: 1e-9)
+        XCTAssertEqual(integralOfSource(solver), 2.5, accuracy: 0.025)
+    }
+
+    /// The box solve against the full grid for a bipolar probe.
+    func testBoxSolveMatchesFullGrid() throws {
+        var results: [(PennesSolver<Float>, RFSource)] = []
+        for domain in [RFDomain.fullGrid, nil] {
+            var m = try model(n: 60, h: 1 * mm)
+            let p = try probe("cooled-bipolar-10", name: "p", x: 30, y: 30, z: 22)
+            var options = RFOptions(); options.conductivity = .constant; options.domain = domain
+            let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 10))], into: &m, options: options)
+            let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+            try rf.update(solver: solver, time: 0)
+            results.append((solver, rf))
+        }
+        let (full, box) = (results[0].0.source.interior(), results[1].0.source.interior())
+        // Relative L2 difference of Q over the whole grid and impedance difference.
+        let num = zip(full, box).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+        let den = full.reduce(0.0) { $0 + Double($1 * $1) }
+        let dq = (num / den).squareRoot()
+        let z0 = results[0].1.channelSamples()[0].impedance!, z1 = results[1].1.channelSamples()[0].impedance!
+        print("box \(results[1].1.boxSize) vs full grid \(results[0].1.boxSize): relative L2 difference of Q \(dq), impedance \(z1) vs \(z0) ohm")
+        XCTAssertLessThan(results[1].1.boxSize.x * results[1].1.boxSize.y * results[1].1.boxSize.z, 60 * 60 * 60 * 3 / 4)
+        XCTAssertLessThan(dq, 0.01, "Q on the default box (20 mm margin) within 1 % (L2) of the full-grid Q")
+        XCTAssertEqual(z1, z0, accuracy: 0.01 * z0)
+    }
+
+    func testBadInputIsRejectedWithClearErrors() throws {
+        func expectInput(_ what: String, _ body: () throws -> Void) {
+            XCTAssertThrowsError(try body(), what) { error in
+                guard let e = error as? PhysicsError, e.isInputError else { return XCTFail("\(what): \(error)") }
+                print("\(what): \(e)")
+            }
+        }
+        let gen = RFGenerator(mode: .constantPower(watts: 10))
+        expectInput("unknown preset") { _ = try probe("cooled-bipolar-99", name: "x", x: 10, y: 10, z: 10) }
+        expectInput("probe outside the grid") {
+            var m = try model(n: 30, h: 1 * mm)
+            _ = try RFAblation.install(probes: [try probe("cooled-bipolar-10", name: "x", x: 45, y: 10, z: 10)], generators: [gen], into: &m)
+        }
+        expectInput("overlapping probes") {
+            var m = try model(n: 30, h: 1 * mm)
+            let a = try probe("cooled-bipolar-10", name: "a", x: 15, y: 15, z: 10)
+            let b = try probe("cooled-bipolar-10", name: "b", x: 15.5, y: 15, z: 12)
+            _ = try RFAblation.install(probes: [a, b], generators: [gen, gen], into: &m)
+        }
+        for w in [-5.0, 1000, .nan] {
+            expectInput("power \(w) W") {
+                var m = try model(n: 30, h: 1 * mm)
+                _ = try RFAblation.install(probes: [try probe("cooled-bipolar-10", name: "x", x: 15, y: 15, z: 10)],
+                                           generators: [RFGenerator(mode: .constantPower(watts: w))], into: &m)
+            }
+        }
+        expectInput("channel count") {
+            var m = try model(n: 30, h: 1 * mm)
+            _ = try RFAblation.install(probes: [try probe("cooled-bipolar-10", name: "x", x: 15, y: 15, z: 10)], generators: [gen, gen], into: &m)
+        }
+    }
+
+    func testTemperatureControlHoldsTheTipNearTarget() throws {
+        var m = try model(n: 28, h: 1 * mm)
+        let p = try probe("cooled-bipolar-10", name: "cooled", x: 14, y: 14, z: 8)
+        let gen = RFGenerator(mode: .temperatureControlled(target: 70, maxPower: 40))
+        let rf = try RFAblation.install(probes: [p], generators: [gen], into: &m)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        var tip: [Double] = []
+        while solver.time < 90 {
+            solver.source.fill(0)
+            try rf.update(solver: solver, time: solver.time)
+            try solver.step()
+            tip.append(rf.channelSamples()[0].probeTemperature!)
+        }
+        let last = tip.suffix(Int(Double(tip.count) * 0.3))
+        print(String(format: "temperature control: %d steps of %.3f s, tip reached %.1f C, last 30 %%: %.2f..%.2f C, %d re-solves, %.2f s solving, %.1f W at the end, energy %.0f J",
+                     tip.count, solver.dt, tip.max()!, last.min()!, last.max()!, rf.potentialSolves, rf.solveSeconds,
+                     rf.channelSamples()[0].power, rf.channelSamples()[0].energy))
+        XCTAssertEqual(last.min()!, 70, accuracy: 1)
+        XCTAssertEqual(last.max()!, 70, accuracy: 1)
+        XCTAssertLessThan(tip.max()!, 73, "overshoot")
+        XCTAssertGreaterThan(rf.potentialSolves, 1, "conductivity rises 2 %/C: the potential must be re-solved")
+        XCTAssertTrue(rf.events.isEmpty)
+    }
+
+    func testArticulatingProbeReadsItsShaftThermocouples() throws {
+        var m = try model(n: 40, h: 1 * mm)
+        let p = try probe("articulating-bipolar", name: "star", x: 20, y: 20, z: 6)
+        let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 5))], into: &m)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        for _ in 0..<20 {
+            solver.source.fill(0)
+            try rf.update(solver: solver, time: solver.time)
+            try solver.step()
+        }
+        let r = rf.thermocoupleReadings(solver: solver)
+        print("articulating probe thermocouples: \(r.map { "\($0.thermocouple) \($0.temperature)" })")
+        XCTAssertEqual(r.map(\.thermocouple), ["tip", "tc-10mm", "tc-15mm", "tc-20mm"])
+        // Heated near the electrodes, cooler towards the zone edge.
+        XCTAssertGreaterThan(r[0].temperature, r[1].temperature)
+        XCTAssertGreaterThan(r[1].temperature, r[2].temperature)
+        XCTAssertGreaterThan(r[2].temperature, r[3].temperature - 1e-6)
+        XCTAssertGreaterThan(r[0].temperature, 40)
+    }
+
+    func testImpedanceCutoutIsAResultNotACrash() throws {
+        var m = try model(n: 32, h: 1 * mm)
+        let p = try probe("monopolar-18g-5mm", name: "hot", x: 16, y: 16, z: 10)
+        // 40 W on a 5 mm uncooled tip boils the tissue at the electrode within seconds.
+        let gen = RFGenerator(mode: .constantPower(watts: 40), cutout: ImpedanceCutout(riseFactor: 2, pause: nil))
+        var options = RFOptions(); options.driftCheckInterval = 0
+        let rf = try RFAblation.install(probes: [p], generators: [gen], into: &m, options: options)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        while solver.time < 60 && rf.events.isEmpty {
+            solver.source.fill(0)
+            try rf.update(solver: solver, time: solver.time)
+            try solver.step()
+        }
+        print("cut-out events: \(rf.events), after \(rf.potentialSolves) re-solves")
+        XCTAssertEqual(rf.events.first?.kind, .impedanceCutout)
+        solver.source.fill(0)
+        try rf.update(solver: solver, time: solver.time)
+        XCTAssertEqual(rf.channelSamples()[0].power, 0, "the channel stays off after a cut-out without pause")
+        XCTAssertEqual(integralOfSource(solver), 0)
+    }
+}
+
+private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
+}
