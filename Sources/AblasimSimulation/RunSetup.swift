@@ -47,7 +47,7 @@ public struct RunSetup {
             try rethrowInput { try table.set(t, context: "tissue override for \(name)") }
         }
         var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
-        try Thermoprotection.apply(scenario.epiduralDissection, to: &model, table: table)
+        try rethrowInput { try scenario.epiduralDissection.apply(to: &model, table: table) }
 
         var sources: [HeatSource] = []
         var probes: [RunSummary.Probe] = []

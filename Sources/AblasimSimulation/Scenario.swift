@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import AblasimPhysics
 
 /// Everything that defines one run. One mechanism, `set(_:to:)` on dotted keys, serves the
 /// YAML scenario file, the command-line options and the sweep axes, so the three can never
@@ -10,7 +11,6 @@ public struct Scenario: Equatable, Sendable {
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
     public enum InterlockMode: String, CaseIterable, Sendable { case cut, throttle }
-    public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose }
 
     public struct RF: Equatable, Sendable {
         public var mode: RFMode = .bipolar
@@ -69,7 +69,7 @@ public struct Scenario: Equatable, Sendable {
     public var laser = Laser()
     public var cryo = Cryo()
     public var interlock = Interlock()
-    public var epiduralDissection: Dissection = .none
+    public var epiduralDissection: EpiduralDissection = .none
     public var thermocouples: [ThermocoupleSpec] = []
     /// Tissue property overrides: tissue name -> (property key -> value, file units).
     public var tissueOverrides: [String: [String: Double]] = [:]
@@ -150,7 +150,7 @@ public struct Scenario: Equatable, Sendable {
         case "interlock.enabled": interlock.enabled = try flag()
         case "interlock.threshold_c": interlock.thresholdC = try number(38...100, "C")
         case "interlock.mode": interlock.mode = try choice(InterlockMode.self)
-        case "thermoprotection.epidural": epiduralDissection = try choice(Dissection.self)
+        case "thermoprotection.epidural": epiduralDissection = try choice(EpiduralDissection.self)
         case "thermocouples":
             thermocouples = []
             for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {

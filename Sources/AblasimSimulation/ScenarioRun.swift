@@ -11,7 +11,8 @@ public final class ScenarioRun {
     public var duration: Double { setup.duration }
 
     public init(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws {
-        setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
+        let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
+        self.setup = setup
         let solver = try rethrowInput { try setup.model.makeSolver(Float.self, executor: executor) }
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: SafetyThresholds(),
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)

@@ -137,7 +137,7 @@ struct RunCommand: ParsableCommand {
             writeStandardError("\nstopped by SIGTERM at t = \(String(format: "%.1f", runner.simulation.time)) s; checkpoint written to \(checkpointURL.path); continue with --resume\n")
             throw ExitCode(143)
         }
-        let output = try runner.output(wallTime: progress.wallTime, version: Ablasim.configuration.version)
+        let output = RunOutput(run: runner, wallTime: progress.wallTime, version: Ablasim.configuration.version)
         try output.write(to: outDir, vti: vti)
         try? FileManager.default.removeItem(at: checkpointURL)
         progress.finish(summary: output.summary)
