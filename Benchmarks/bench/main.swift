@@ -56,25 +56,74 @@ struct Result {
     var mlups: Double
     var gbs: Double
     var referenceMlups: Double?
+    /// For 1-thread runs: MLUPS over the thread's CPU time (insensitive to other processes
+    /// taking the core; not to their use of memory bandwidth and caches).
+    var cpuMlups: Double? = nil
+    var referenceCpuMlups: Double? = nil
     var ratio: Double? { referenceMlups.map { mlups / $0 } }
 }
 
 func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
-/// Median seconds per call of `body` after `warmup` untimed calls.
+/// CPU time of the calling thread [s]: with one thread all work runs on it, so this is the
+/// time the kernel had a core, whatever else the machine was doing.
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + 1e-9 * Double(ts.tv_nsec)
+}
+
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+}
+
+/// Median wall seconds per call of `body` after `warmup` untimed calls; also records the
+/// median calling-thread CPU seconds in `lastCPUSeconds`.
+var lastCPUSeconds = 0.0
 func medianTime(warmup: Int, reps: Int, _ body: () throws -> Void) rethrows -> Double {
     for _ in 0..<warmup { try body() }
-    var times: [Double] = []
+    var times: [Double] = [], cpu: [Double] = []
     for _ in 0..<reps {
+        let c0 = threadCPUSeconds()
         let t0 = seconds()
         try body()
         times.append(seconds() - t0)
+        cpu.append(threadCPUSeconds() - c0)
     }
-    times.sort()
-    return times.count % 2 == 1 ? times[times.count / 2] : 0.5 * (times[times.count / 2 - 1] + times[times.count / 2])
+    lastCPUSeconds = median(cpu)
+    return median(times)
+}
+
+/// Runs the kernels in turn, `reps` rounds after `warmup` rounds; returns each kernel's
+/// median wall and calling-thread CPU seconds.
+func interleavedMedians(_ kernels: [() -> Void], warmup: Int, reps: Int) -> (wall: [Double], cpu: [Double]) {
+    for _ in 0..<warmup { for k in kernels { k() } }
+    var wall = [[Double]](repeating: [], count: kernels.count), cpu = wall
+    for _ in 0..<reps {
+        for (i, k) in kernels.enumerated() {
+            let c0 = threadCPUSeconds(), t0 = seconds()
+            k()
+            wall[i].append(seconds() - t0)
+            cpu[i].append(threadCPUSeconds() - c0)
+        }
+    }
+    return (wall.map(median), cpu.map(median))
+}
+
+/// The 1-minute load average, to flag runs on a busy machine.
+func loadAverage() -> Double {
+    var l = [0.0, 0.0, 0.0]
+    return getloadavg(&l, 3) > 0 ? l[0] : .nan
 }
 
 func fmt(_ v: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", v) }
+
+/// Prints and flushes, so progress shows when the output goes to a file or pipe.
+func say(_ s: String) {
+    print(s)
+    fflush(stdout)
+}
 
 let options: Options
 do { options = try Options(Array(CommandLine.arguments.dropFirst())) } catch {
@@ -86,17 +135,18 @@ let threadCounts = allThreads > 1 ? [1, allThreads] : [1]
 let warmup = options.quick ? 1 : 3
 func repsFor(_ n: Int) -> Int { options.quick ? 5 : (n <= 128 ? 31 : 11) }
 
-print("ablasim bench: \(allThreads) cores, C reference \(cref_uses_avx2() == 1 ? "AVX2 gathers" : "portable scalar")\(options.quick ? ", quick" : "")")
+let loadAtStart = loadAverage()
+say("ablasim bench: \(allThreads) cores, load average \(fmt(loadAtStart, 2)), C reference \(cref_uses_avx2() == 1 ? "AVX2 gathers" : "portable scalar")\(options.quick ? ", quick" : "")")
 
 // STREAM triad: 3 arrays of 2^23 doubles (192 MiB total, well above the last-level cache).
 var streamGBs: [Int: Double] = [:]
 for th in threadCounts {
     streamGBs[th] = cref_stream_triad(options.quick ? 1 << 22 : 1 << 23, Int32(th), options.quick ? 5 : 15)
-    print("STREAM triad, \(th) thread(s): \(fmt(streamGBs[th]!)) GB/s")
+    say("STREAM triad, \(th) thread(s): \(fmt(streamGBs[th]!)) GB/s")
 }
 
 /// C reference variants (see cref.h); the fastest one in this run is the reference.
-let referenceVariants = [0, 1, 2]
+let referenceVariants = [0, 1, 2, 3]
 let bytesPennes: [String: Double] = ["float32": 13, "float64": 25]
 let bytesDose: [String: Double] = ["float32": 45, "float64": 57]
 var results: [Result] = []
@@ -106,7 +156,12 @@ func report(_ r: Result) {
     var line = "  \(r.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.precision) \(r.threads)T: "
         + "\(fmt(r.mlups)) MLUPS, \(fmt(r.gbs, 2)) GB/s (\(fmt(100 * frac, 0)) % of STREAM)"
     if let ref = r.referenceMlups, let ratio = r.ratio { line += "; C \(fmt(ref)) MLUPS, Swift/C \(fmt(ratio, 3))" }
-    print(line)
+    if let c = r.cpuMlups {
+        line += " [per CPU-second: \(fmt(c))"
+        if let rc = r.referenceCpuMlups { line += ", C \(fmt(rc)), Swift/C \(fmt(c / rc, 3))" }
+        line += "]"
+    }
+    say(line)
     results.append(r)
 }
 
@@ -139,49 +194,55 @@ func benchmark<S: BenchScalar>(_: S.Type, phantom: BenchPhantom) throws {
         var diffs: [String] = []
         for v in referenceVariants {
             S.referenceStep(t: start, tNew: cOut, codes: solver.codes, source: q, tables: tables, threads: th, variant: v)
+            // Every element of the padded storage: the interior must agree and neither
+            // kernel may write outside it (the halos started equal).
             var maxDiff = 0.0
-            for k in 0..<n { for j in 0..<n {
-                let a = swiftOut.row(j, k), b = cOut.row(j, k)
-                for i in 0..<n { maxDiff = max(maxDiff, abs(Double(a[i]) - Double(b[i]))) }
-            } }
+            for e in 0..<swiftOut.count { maxDiff = max(maxDiff, abs(Double(swiftOut.base[e]) - Double(cOut.base[e]))) }
             diffs.append("\(maxDiff)")
         }
-        print("\(n)^3 \(p) \(th)T: max |T_swift - T_C| after one step, C variants \(referenceVariants): \(diffs.joined(separator: ", ")) C")
+        say("\(n)^3 \(p) \(th)T: max |T_swift - T_C| over the padded field after one step, C variants \(referenceVariants): \(diffs.joined(separator: ", ")) C")
 
+        // Swift and every C variant take turns step by step, so a busy machine slows them
+        // alike; medians per kernel.
         let reps = repsFor(n)
-        let tSwift = medianTime(warmup: warmup, reps: reps) { solver.advanceTemperature() }
         var src = start, dst = cOut
-        var cMlups: [Double] = []
-        for v in referenceVariants {
-            let tC = medianTime(warmup: warmup, reps: reps) {
+        let kernels: [() -> Void] = [{ solver.advanceTemperature() }] + referenceVariants.map { v in
+            {
                 S.referenceStep(t: src, tNew: dst, codes: solver.codes, source: q, tables: tables, threads: th, variant: v)
                 swap(&src, &dst)
             }
-            cMlups.append(voxels / tC / 1e6)
         }
+        let (wall, cpu) = interleavedMedians(kernels, warmup: warmup, reps: reps)
+        let tSwift = wall[0], cpuSwift = cpu[0]
+        let cMlups = wall.dropFirst().map { voxels / $0 / 1e6 }
+        let cCpuMlups = cpu.dropFirst().map { voxels / $0 / 1e6 }
         let mSwift = voxels / tSwift / 1e6, mC = cMlups.max()!
         let best = referenceVariants[cMlups.firstIndex(of: mC)!]
         report(Result(name: "pennes-step", grid: n, threads: th, precision: p, mlups: mSwift,
-                      gbs: mSwift * bytesPennes[p]! / 1e3, referenceMlups: mC))
-        print("    C variants (0 gathers, 1 broadcast+gathers, 2 broadcast+scalar loads): "
+                      gbs: mSwift * bytesPennes[p]! / 1e3, referenceMlups: mC,
+                      cpuMlups: th == 1 ? voxels / cpuSwift / 1e6 : nil,
+                      referenceCpuMlups: th == 1 ? cCpuMlups.max() : nil))
+        say("    C variants (0 gathers, 1 broadcast+gathers, 2 broadcast+scalar loads, 3 per-face broadcast+scalar loads): "
             + zip(referenceVariants, cMlups).map { "\($0.0): \(fmt($0.1))" }.joined(separator: ", ")
             + " MLUPS; reference = fastest = variant \(best)")
         let tDose = try medianTime(warmup: warmup, reps: reps) { try solver.accumulateDose() }
         let mDose = voxels / tDose / 1e6
         report(Result(name: "dose-pass", grid: n, threads: th, precision: p, mlups: mDose,
-                      gbs: mDose * bytesDose[p]! / 1e3, referenceMlups: nil))
+                      gbs: mDose * bytesDose[p]! / 1e3, referenceMlups: nil,
+                      cpuMlups: th == 1 ? voxels / lastCPUSeconds / 1e6 : nil))
         let tStep = try medianTime(warmup: warmup, reps: reps) { try solver.step() }
         let mStep = voxels / tStep / 1e6
         report(Result(name: "full-step", grid: n, threads: th, precision: p, mlups: mStep,
-                      gbs: mStep * (bytesPennes[p]! + bytesDose[p]!) / 1e3, referenceMlups: nil))
-        print("    cost split of a full step: Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
+                      gbs: mStep * (bytesPennes[p]! + bytesDose[p]!) / 1e3, referenceMlups: nil,
+                      cpuMlups: th == 1 ? voxels / lastCPUSeconds / 1e6 : nil))
+        say("    cost split of a full step (separate medians): Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
     }
 }
 
 do {
     for n in options.sizes {
         let phantom = try BenchPhantom(n: n)
-        print("\n\(n)^3 phantom: \(phantom.distinctMaterials()) tissues, \(fmt(100 * phantom.uniformBlockFraction(), 1)) % of 8-voxel blocks uniform with their neighbours")
+        say("\n\(n)^3 phantom: \(phantom.distinctMaterials()) tissues, \(fmt(100 * phantom.uniformBlockFraction(), 1)) % of 8-voxel blocks uniform with their neighbours")
         try benchmark(Float.self, phantom: phantom)
         try benchmark(Double.self, phantom: phantom)
     }
@@ -189,6 +250,10 @@ do {
     FileHandle.standardError.write("bench: \(error)\n".data(using: .utf8)!)
     exit(3)
 }
+
+let loadAtEnd = loadAverage()
+say("\nload average at start \(fmt(loadAtStart, 2)), at end \(fmt(loadAtEnd, 2))"
+    + (max(loadAtStart, loadAtEnd) > Double(allThreads) ? ": other processes competed for the cores; wall-clock figures are pessimistic" : ""))
 
 if let path = options.jsonPath {
     func num(_ v: Double?) -> String {
@@ -200,15 +265,17 @@ if let path = options.jsonPath {
         items.append("{\"name\":\"\(r.name)\",\"grid\":[\(r.grid),\(r.grid),\(r.grid)],\"threads\":\(r.threads),"
             + "\"precision\":\"\(r.precision)\",\"mlups\":\(num(r.mlups)),\"gbs\":\(num(r.gbs)),"
             + "\"stream_fraction\":\(num(r.gbs / (streamGBs[r.threads] ?? .nan))),"
-            + "\"reference_mlups\":\(num(r.referenceMlups)),\"ratio\":\(num(r.ratio))}")
+            + "\"reference_mlups\":\(num(r.referenceMlups)),\"ratio\":\(num(r.ratio)),"
+            + "\"cpu_mlups\":\(num(r.cpuMlups)),\"reference_cpu_mlups\":\(num(r.referenceCpuMlups))}")
     }
     let streamAll = streamGBs[threadCounts.last!]
     let json = "{\"schema\":\"ablasim.bench/1\",\"stream_triad_gbs\":\(num(streamAll)),"
-        + "\"stream_triad_gbs_1thread\":\(num(streamGBs[1])),\"results\":[\n"
+        + "\"stream_triad_gbs_1thread\":\(num(streamGBs[1])),"
+        + "\"load_average\":[\(num(loadAtStart)),\(num(loadAtEnd))],\"results\":[\n"
         + items.joined(separator: ",\n") + "\n]}\n"
     do {
         try json.data(using: .utf8)!.write(to: URL(fileURLWithPath: path), options: .atomic)
-        print("\nwrote \(path)")
+        say("\nwrote \(path)")
     } catch {
         FileHandle.standardError.write("bench: cannot write \(path): \(error)\n".data(using: .utf8)!)
         exit(3)

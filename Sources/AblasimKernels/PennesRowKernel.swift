@@ -76,11 +76,11 @@ public func pennesRowScalar<S>(_ r: PennesRow<S>, count n: Int, tables tb: Penne
 /// SIMD row update, `SIMD8` lanes with a scalar tail; same arithmetic, same order of
 /// summation as `pennesRowScalar`, so the two agree to the last bit.
 ///
-/// Coefficients: where the 8 voxels of a block and all their face neighbours carry one
-/// label (the inside of a tissue, most of a phantom), every lane has the same
-/// coefficients and they are broadcast from the table diagonal; elsewhere each lane reads
-/// its own table entry. Both paths read the same table values, so the result does not
-/// depend on which one ran.
+/// Coefficients: where the 8 voxels of a block carry one label (the inside of a tissue,
+/// most of a phantom), the per-label terms are broadcast, and so is each face coefficient
+/// whose 8 neighbours carry that label too (the table diagonal); other faces read one
+/// table row per lane. Blocks of mixed labels read every lane's own entries. All paths
+/// read the same table values, so the result does not depend on which one ran.
 @inlinable
 public func pennesRowSIMD<S>(_ r: PennesRow<S>, count n: Int, tables tb: PennesTables<S>) {
     typealias V = SIMD8<S>
@@ -100,17 +100,20 @@ public func pennesRowSIMD<S>(_ r: PennesRow<S>, count n: Int, tables tb: PennesT
         let lyp = raw.loadUnaligned(fromByteOffset: sy, as: UInt64.self)
         let lzm = raw.loadUnaligned(fromByteOffset: -sz, as: UInt64.self)
         let lzp = raw.loadUnaligned(fromByteOffset: sz, as: UInt64.self)
-        let mixed = (lc ^ ((lc & 0xff) &* ones)) | (lxm ^ lc) | (lxp ^ lc) | (lym ^ lc) | (lyp ^ lc)
-            | (lzm ^ lc) | (lzp ^ lc)
         let gxm: V, gxp: V, gym: V, gyp: V, gzm: V, gzp: V, pf: V, ss: V
-        if mixed == 0 {
+        if lc == (lc & 0xff) &* ones {
+            // One tissue in the block: per-label terms broadcast; each face broadcasts the
+            // table diagonal when the neighbours are that tissue too, else reads its row.
             let l = Int(truncatingIfNeeded: lc & 0xff)
-            let diagonal = l << bits | l
-            gxm = V(repeating: tb.gx[diagonal]); gxp = gxm
-            gym = V(repeating: tb.gy[diagonal]); gyp = gym
-            gzm = V(repeating: tb.gz[diagonal]); gzp = gzm
+            let row = l << bits, diagonal = row | l
             pf = V(repeating: tb.perfusion[l])
             ss = V(repeating: tb.sourceScale[l])
+            gxm = lxm == lc ? V(repeating: tb.gx[diagonal]) : gatherRow(tb.gx, row, lab - 1)
+            gxp = lxp == lc ? V(repeating: tb.gx[diagonal]) : gatherRow(tb.gx, row, lab + 1)
+            gym = lym == lc ? V(repeating: tb.gy[diagonal]) : gatherRow(tb.gy, row, lab - sy)
+            gyp = lyp == lc ? V(repeating: tb.gy[diagonal]) : gatherRow(tb.gy, row, lab + sy)
+            gzm = lzm == lc ? V(repeating: tb.gz[diagonal]) : gatherRow(tb.gz, row, lab - sz)
+            gzp = lzp == lc ? V(repeating: tb.gz[diagonal]) : gatherRow(tb.gz, row, lab + sz)
         } else {
             gxm = gatherPairs(tb.gx, lab, -1, bits)
             gxp = gatherPairs(tb.gx, lab, 1, bits)
@@ -150,6 +153,14 @@ func gatherPairs<S: SIMDScalar>(_ table: UnsafePointer<S>, _ lab: UnsafePointer<
     let nb = lab + offset
     @inline(__always) func e(_ k: Int) -> S { table[Int(lab[k]) << bits | Int(nb[k])] }
     return SIMD8(e(0), e(1), e(2), e(3), e(4), e(5), e(6), e(7))
+}
+
+/// Eight entries of one table row: `table[row | neighbour[k]]`, k = 0..<8.
+@inlinable @inline(__always)
+func gatherRow<S: SIMDScalar>(_ table: UnsafePointer<S>, _ row: Int, _ nb: UnsafePointer<UInt8>) -> SIMD8<S> {
+    let t = table + row
+    return SIMD8(t[Int(nb[0])], t[Int(nb[1])], t[Int(nb[2])], t[Int(nb[3])],
+                 t[Int(nb[4])], t[Int(nb[5])], t[Int(nb[6])], t[Int(nb[7])])
 }
 
 /// Eight per-label table entries `table[label[k]]`, k = 0..<8.

@@ -92,7 +92,7 @@ public enum HTMLReport {
         // Slices.
         h += "<h2>Slices through the probe tips</h2>\n<p class=\"legend\">Anatomy under the T<sub>max</sub> colour map (\(Int(SliceFigure.mapLow))&ndash;\(Int(SliceFigure.mapHigh)) C, dark red to pale yellow); "
         h += "<span style=\"color:\(SliceFigure.isotherm42)\">&#9644;</span> 42 C isotherm, <span style=\"color:#888\">&#9644;</span> 60 C isotherm (white), "
-        h += "<span style=\"color:\(SliceFigure.ablationOutline)\">&#9644;</span> ablation zone (dashed); cord blue, roots cyan, tumour purple; "
+        h += "<span style=\"color:\(SliceFigure.ablationOutline)\">&#9644;</span> ablation zone (wide green line); cord blue, roots cyan, tumour purple; "
         h += "thermocouples &#9670; (filled: in the plane; red: flagged); probes grey with the tip as a white dot.</p>\n<div class=\"slices\" id=\"slices\">\n"
         for (view, caption) in sliceViews(r) {
             let fig = SliceFigure(view: view, tMax: r.tMax, zones: r.zones, labels: r.labels, legend: r.labelLegend,

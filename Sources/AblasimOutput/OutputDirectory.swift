@@ -2,8 +2,9 @@ import Foundation
 
 /// The `--out` directory of a run: checked before the run starts, written atomically after.
 public enum OutputDirectory {
-    /// Every file name a run may write; `--overwrite` removes exactly these, nothing else.
-    public static let runFiles = ["summary.json", "thermocouples.csv", "generator.csv", "legend.json", "report.html",
+    /// Every file name a run may write (and `report.png` from scripts/check-report);
+    /// `--overwrite` removes exactly these, nothing else.
+    public static let runFiles = ["summary.json", "thermocouples.csv", "generator.csv", "legend.json", "report.html", "report.png",
                                   "volumes.vti"] + RunOutput.volumeNames.map { $0 + ".nii.gz" }
 
     /// Makes sure `path` can take a run's results, before the run starts.

@@ -46,7 +46,8 @@ public final class ProgressReporter {
         let frac = totalSimulated > 0 ? min(max(simulated / totalSimulated, 0), 1) : 1
         let eta = simulated > 0 && frac < 1 ? wall * (totalSimulated - simulated) / simulated : 0
         func temp(_ t: Double?) -> String { t.map { String(format: "%.1f C", $0) } ?? "n/a" }
-        return String(format: "t = %.1f / %.0f s (%3.0f%%)  wall %@  ETA %@  cord max %@  root max %@",
+        // Kept under 80 columns so a terminal never wraps the line being rewritten.
+        return String(format: "t %.1f/%.0f s %3.0f%%  wall %@  ETA %@  cord max %@  root max %@",
                       simulated, totalSimulated, 100 * frac, ProgressReporter.clockText(wall), ProgressReporter.clockText(eta),
                       temp(cord), temp(root))
     }

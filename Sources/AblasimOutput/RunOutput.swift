@@ -26,6 +26,10 @@ public struct GeneratorSeries: Equatable, Sendable {
     public init(times: [Double] = [], samples: [[ChannelSample]] = []) {
         self.times = times; self.samples = samples
     }
+    /// From `Simulation.generatorSeries`.
+    public init(_ series: [(time: Double, samples: [ChannelSample])]) {
+        self.init(times: series.map(\.time), samples: series.map(\.samples))
+    }
     /// Appends one sample time (call at the record interval).
     public mutating func append(time: Double, channels: [ChannelSample]) {
         times.append(time); samples.append(channels)

@@ -40,10 +40,11 @@ struct SliceFigure {
         }
     }
 
+    private static let stops: [(Double, (Double, Double, Double))] = [(0, (120, 0, 0)), (0.35, (230, 30, 0)), (0.7, (255, 150, 0)), (1, (255, 245, 170))]
+
     /// T_max colour: dark red at 39 C through red and orange to pale yellow at 90 C and above.
     static func heatColour(_ t: Double) -> (Double, Double, Double) {
         let f = min(max((t - mapLow) / (mapHigh - mapLow), 0), 1)
-        let stops: [(Double, (Double, Double, Double))] = [(0, (120, 0, 0)), (0.35, (230, 30, 0)), (0.7, (255, 150, 0)), (1, (255, 245, 170))]
         for s in 1..<stops.count where f <= stops[s].0 {
             let (a, ca) = stops[s - 1], (b, cb) = stops[s]
             let w = (f - a) / (b - a)
@@ -70,12 +71,14 @@ struct SliceFigure {
         var anatomy = [(UInt8, UInt8, UInt8)](repeating: (0, 0, 0), count: 256)
         for l in 0..<256 where legend[UInt8(l)] != nil { anatomy[l] = SliceFigure.tissueColour(legend[UInt8(l)]) }
         var s = "<g shape-rendering=\"crispEdges\">"
+        var row = [(UInt8, UInt8, UInt8)](repeating: (0, 0, 0), count: view.width)
         for v in 0..<view.height {
+            for u in 0..<view.width { row[u] = colour(u, v, anatomy: anatomy) }
             var u = 0
             while u < view.width {
-                let c = colour(u, v, anatomy: anatomy)
+                let c = row[u]
                 var e = u + 1
-                while e < view.width, colour(e, v, anatomy: anatomy) == c { e += 1 }
+                while e < view.width, row[e] == c { e += 1 }
                 if c != (0, 0, 0) {
                     s += String(format: "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#%02x%02x%02x\"/>",
                                 Double(u) * sx, Double(v) * sy, Double(e - u) * sx + 0.3, sy + 0.3, c.0, c.1, c.2)
@@ -119,17 +122,36 @@ struct SliceFigure {
         let t42 = outline({ Double(tMax[$0]) >= 42 }, sx: sx, sy: sy)
         let t60 = outline({ Double(tMax[$0]) >= 60 }, sx: sx, sy: sy)
         let abl = outline({ zones[$0] == AblationZone.Label.ablated || zones[$0] == AblationZone.Label.lethalIce }, sx: sx, sy: sy)
+        // The ablation outline is wider and drawn first: where it coincides with the 60 C
+        // isotherm the white line shows inside the green one.
+        s += "<path d=\"\(abl)\" stroke=\"\(SliceFigure.ablationOutline)\" stroke-width=\"3.5\" fill=\"none\" stroke-linecap=\"square\"/>"
         s += "<path d=\"\(t42)\" stroke=\"\(SliceFigure.isotherm42)\" stroke-width=\"1.5\" fill=\"none\"/>"
         s += "<path d=\"\(t60)\" stroke=\"\(SliceFigure.isotherm60)\" stroke-width=\"1.5\" fill=\"none\"/>"
-        s += "<path d=\"\(abl)\" stroke=\"\(SliceFigure.ablationOutline)\" stroke-width=\"2\" stroke-dasharray=\"5 3\" fill=\"none\"/>"
+        // Labels avoid each other: the first free spot around the marker, 10 px font.
+        var placed: [(x: Double, y: Double, w: Double)] = []
+        func label(_ text: String, at x: Double, _ y: Double) {
+            let w = 6.2 * Double(text.count)
+            let spots = [(6.0, 12.0), (6, -4), (-6 - w, 12), (-6 - w, -4), (6, 24), (-6 - w, 24), (6, -16), (-6 - w, -16)]
+            var chosen = spots[0]
+            for sp in spots {
+                let lx = x + sp.0, ly = y + sp.1
+                if !placed.contains(where: { abs($0.y - ly) < 11 && lx < $0.x + $0.w && $0.x < lx + w }) { chosen = sp; break }
+            }
+            placed.append((x + chosen.0, y + chosen.1, w))
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\">%@</text>", x + chosen.0, y + chosen.1, HTML.escape(text))
+        }
         // Probes: the shaft projected onto the plane, the tip as a dot.
+        // Probes more than 4 mm from the plane at both ends (the other side's probe in a
+        // sagittal slice) are left out.
+        let normalMM = view.grid.spacing[view.normal] * 1000
         for p in probes where p.tipMm.count == 3 && p.entryMm.count == 3 {
             let tip = view.project(SIMD3(p.tipMm[0], p.tipMm[1], p.tipMm[2]) / 1000)
             let entry = view.project(SIMD3(p.entryMm[0], p.entryMm[1], p.entryMm[2]) / 1000)
+            if abs(tip.off) * normalMM > 4 && abs(entry.off) * normalMM > 4 && tip.off * entry.off > 0 { continue }
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c8c8c8\" stroke-width=\"3\" stroke-linecap=\"round\" opacity=\"0.85\"/>",
                         entry.u * sx, entry.v * sy, tip.u * sx, tip.v * sy)
             s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#ffffff\" stroke=\"#000\"/>", tip.u * sx, tip.v * sy)
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\">%@</text>", entry.u * sx + 4, entry.v * sy - 4, HTML.escape(p.name))
+            label(p.name, at: entry.u * sx, entry.v * sy)
         }
         // Thermocouples: filled when within 1.5 voxels of the plane, hollow otherwise.
         for t in thermocouples where t.positionMm.count == 3 {
@@ -139,7 +161,7 @@ struct SliceFigure {
             let fill = abs(q.off) <= 1.5 ? colour : "none"
             s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\" fill=\"%@\" stroke=\"%@\" stroke-width=\"1.5\" transform=\"rotate(45 %.1f %.1f)\"/>",
                         q.u * sx - 3.5, q.v * sy - 3.5, fill, colour, q.u * sx, q.v * sy)
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\">%@</text>", q.u * sx + 6, q.v * sy + 12, HTML.escape(t.name))
+            label(t.name, at: q.u * sx, q.v * sy)
         }
         let l = view.letters
         s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"dir\" text-anchor=\"middle\">%@</text>", -pad / 2, dispH / 2 + 4, l.left)

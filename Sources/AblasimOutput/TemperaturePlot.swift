@@ -65,7 +65,8 @@ enum TemperaturePlot {
         let heat = (result?.crossingsS.keys.compactMap(Double.init) ?? [42, 45, 60, 80]).sorted()
         let cold = (result?.coldCrossingsS.keys.compactMap(Double.init) ?? [10, 0, -20]).sorted(by: >)
         let showCold = lo0 < 20
-        let lo = showCold ? floor((lo0 - 3) / 5) * 5 : floor(lo0 / 5) * 5
+        // A cold curve shows every cold threshold (and the lethal band below the last one).
+        let lo = showCold ? min(floor((lo0 - 3) / 5) * 5, (cold.min() ?? lo0) - 5) : floor(lo0 / 5) * 5
         let hi = ceil((hi0 + 2) / 5) * 5
         let t1 = max(duration, times.last ?? 0, 1e-9)
         var s = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"plot\">", width, height, width, height)

@@ -51,12 +51,11 @@ public enum VTIWriter {
             case .float32(_, let v):
                 var n = UInt64(4 * v.count).littleEndian
                 data.append(Data(bytes: &n, count: 8))
-                v.withUnsafeBufferPointer { buf in
-                    // Float bit patterns in little-endian order.
-                    var le = [UInt32](repeating: 0, count: buf.count)
-                    for i in 0..<buf.count { le[i] = buf[i].bitPattern.littleEndian }
-                    le.withUnsafeBytes { data.append(contentsOf: $0) }
-                }
+                #if _endian(little)
+                v.withUnsafeBytes { data.append(contentsOf: $0) }
+                #else
+                for x in v { withUnsafeBytes(of: x.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+                #endif
             case .uint8(_, let v):
                 var n = UInt64(v.count).littleEndian
                 data.append(Data(bytes: &n, count: 8))

@@ -9,7 +9,7 @@ import Foundation
 /// - disc heights: Zhou et al., Eur Spine J 2000;9:242-248 (lumbar), thoracic from Panjabi 1991 spacing;
 /// - cortical shell: Edwards et al., Spine 2001;26(2):218-225 (0.3-0.6 mm; modelled thicker, see `shell`);
 /// - cord dimensions: Ko et al., Spinal Cord 2004;42:35-40; conus tip: Saifuddin et al.,
-///   J Bone Joint Surg Br 1998 (mean at the lower third of L1).
+///   Spine 1998;23(13):1452-1456 (mean at the lower third of L1).
 public struct VertebraMorphometry: Sendable, Equatable {
     public var level: String
     /// Upper endplate width and depth, posterior body height [mm].

@@ -31,6 +31,10 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// Set coagulated voxels' perfusion to zero once Omega >= 1.
     public var perfusionShutdown = true
     private var coefficients: PennesCoefficients<S>
+    /// Freezing (cryoablation): when set at init, `step` uses the phase-change kernel
+    /// (enthalpy form, k(T), frozen tissue unperfused) instead of the Pennes kernel.
+    public let freezing: FreezingModel?
+    private let phaseChange: PhaseChangeCoefficients<S>?
     private let arterial: Double
 
     /// Fraction of the stability limit used when no step is given.
@@ -44,7 +48,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                 initialTemperature: Double = Blood.arterialTemperature,
                 arterialTemperature: Double = Blood.arterialTemperature,
                 dt requested: Double? = nil, safety: Double = PennesSolver.defaultSafety,
-                executor: SlabExecutor = .allCores) throws {
+                executor: SlabExecutor = .allCores, freezing: FreezingModel? = nil) throws {
         guard !materials.isEmpty, materials.count <= MaterialCode.maxMaterials else {
             throw PhysicsError.invalidInput("a model needs 1 to \(MaterialCode.maxMaterials) materials, got \(materials.count)")
         }
@@ -87,8 +91,12 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         tMax = Field3D(grid: grid, repeating: S(initialTemperature))
         tMin = Field3D(grid: grid, repeating: S(initialTemperature))
         let perSecond = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterialTemperature)
+        try freezing?.validate()
+        self.freezing = freezing
+        phaseChange = freezing.map { PhaseChangeCoefficients<S>(materials: materials, freezing: $0, spacing: grid.spacing,
+                                                                boundary: boundary, arterial: arterialTemperature) }
         let bound = PennesSolver.largestRate(codes: codes, perSecond: perSecond)
-        let limit = bound > 0 ? 1 / bound : .infinity
+        let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit ?? .infinity)
         stabilityLimit = limit
         if let requested {
             guard requested.isFinite, requested > 0 else {
@@ -172,6 +180,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     public func advanceTemperature() {
         let t = temperature, tn = scratch, c = codes, q = source
         let tables = coefficients.tables
+        let freezingTables = phaseChange?.tables, step = S(dt)
         let nx = grid.nx, ny = grid.ny
         executor.forEachSlab(planes: grid.nz) { planes in
             for k in planes {
@@ -179,7 +188,11 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                     let o = t.index(0, j, k)
                     let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
                                         strideY: t.strideY, strideZ: t.strideZ)
-                    pennesRowSIMD(row, count: nx, tables: tables)
+                    if let freezingTables {
+                        phaseChangeRowSIMD(row, count: nx, dt: step, tables: freezingTables)
+                    } else {
+                        pennesRowSIMD(row, count: nx, tables: tables)
+                    }
                 }
             }
         }
@@ -224,14 +237,9 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                     let o = t.index(0, j, k)
                     let row = DoseRow(t: t.base + o, label: c.base + o, cem43: cem.base + o, omega: om.base + o,
                                       tMax: hi.base + o, tMin: lo.base + o)
-                    accumulateDoseRow(row, count: nx, dt: interval, tables: dose)
-                    var sum: S = 0
-                    for i in 0..<nx { sum += row.t[i] }
-                    if !sum.isFinite && badPlane[k] < 0 { badPlane[k] = j }
-                    if shutdown {
-                        let cr = c.base + o, w = om.base + o
-                        for i in 0..<nx where w[i] >= 1 { cr[i] |= MaterialCode.coagulated }
-                    }
+                    let finite = accumulateDoseRowSIMD(row, count: nx, dt: interval, tables: dose)
+                    if !finite && badPlane[k] < 0 { badPlane[k] = j }
+                    if shutdown { markCoagulated(codes: c.base + o, omega: om.base + o, count: nx) }
                 }
             }
         }
@@ -241,6 +249,20 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
             throw PhysicsError.runtime(String(format: "temperature became %@ at voxel (%d, %d, %d) in step %d (t = %.3f s); check sources and time step",
                                               "\(t[i, j, k])", i, j, k, stepCount, time))
         }
+    }
+
+    /// Sets the coagulated bit of every voxel of a row whose Omega has reached 1; tests 8
+    /// voxels at a time, since most blocks have none.
+    @inline(__always)
+    private func markCoagulated(codes: UnsafeMutablePointer<UInt8>, omega: UnsafePointer<Double>, count n: Int) {
+        var i = 0
+        while i + 8 <= n {
+            if any(UnsafeRawPointer(omega + i).loadUnaligned(as: SIMD8<Double>.self) .>= 1) {
+                for m in i..<(i + 8) where omega[m] >= 1 { codes[m] |= MaterialCode.coagulated }
+            }
+            i += 8
+        }
+        for m in i..<n where omega[m] >= 1 { codes[m] |= MaterialCode.coagulated }
     }
 
     /// Total heat content sum(rho c T V) over tissue voxels [J], relative to 0 C; summed

@@ -47,9 +47,18 @@ public struct RunSetup {
             try rethrowInput { try table.set(t, context: "tissue override for \(name)") }
         }
         var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
-        try rethrowInput { try scenario.epiduralDissection.apply(to: &model, table: table) }
-
         var sources: [HeatSource] = []
+        let protection: Thermoprotection.Option?
+        switch scenario.epiduralDissection {
+        case .none: protection = nil
+        case .co2: protection = .co2Dissection
+        case .dextrose: protection = .dextroseDissection
+        case .saline: protection = .salineIrrigation(temperature: scenario.salineTempC)
+        }
+        if let protection, let holder = try rethrowInput({ try Thermoprotection.apply(protection, to: &model, table: table) }) {
+            sources.append(holder)
+        }
+
         var probes: [RunSummary.Probe] = []
         var tips: [SIMD3<Double>] = []
         var duration = scenario.durationS

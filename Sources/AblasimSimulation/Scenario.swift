@@ -1,6 +1,5 @@
 import Foundation
 import Yams
-import AblasimPhysics
 
 /// Everything that defines one run. One mechanism, `set(_:to:)` on dotted keys, serves the
 /// YAML scenario file, the command-line options and the sweep axes, so the three can never
@@ -11,6 +10,8 @@ public struct Scenario: Equatable, Sendable {
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
     public enum InterlockMode: String, CaseIterable, Sendable { case cut, throttle }
+    /// Epidural thermoprotection: CO2 or 5 % dextrose dissection, or circulating saline.
+    public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose, saline }
 
     public struct RF: Equatable, Sendable {
         public var mode: RFMode = .bipolar
@@ -69,7 +70,10 @@ public struct Scenario: Equatable, Sendable {
     public var laser = Laser()
     public var cryo = Cryo()
     public var interlock = Interlock()
-    public var epiduralDissection: EpiduralDissection = .none
+    public var epiduralDissection: Dissection = .none
+    /// Temperature of circulating epidural saline [C]; body temperature by default, lower
+    /// to protect against heat, higher against cold.
+    public var salineTempC = 37.0
     public var thermocouples: [ThermocoupleSpec] = []
     /// Tissue property overrides: tissue name -> (property key -> value, file units).
     public var tissueOverrides: [String: [String: Double]] = [:]
@@ -84,7 +88,7 @@ public struct Scenario: Equatable, Sendable {
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
         "cryo.probes", "cryo.protocol_min",
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
-        "thermoprotection.epidural", "thermocouples",
+        "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples",
         "tissue.<name>.<property>",
     ]
     /// Tissue properties `tissue.<name>.<property>` may set (file units).
@@ -150,7 +154,8 @@ public struct Scenario: Equatable, Sendable {
         case "interlock.enabled": interlock.enabled = try flag()
         case "interlock.threshold_c": interlock.thresholdC = try number(38...100, "C")
         case "interlock.mode": interlock.mode = try choice(InterlockMode.self)
-        case "thermoprotection.epidural": epiduralDissection = try choice(EpiduralDissection.self)
+        case "thermoprotection.epidural": epiduralDissection = try choice(Dissection.self)
+        case "thermoprotection.saline_temp_c": salineTempC = try number(1...45, "C")
         case "thermocouples":
             thermocouples = []
             for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -250,7 +255,7 @@ extension Scenario {
         var p: [String: String] = [
             "modality": modality.rawValue, "duration_s": "\(durationS)", "record_interval_s": "\(recordIntervalS)",
             "interlock.enabled": "\(interlock.enabled)", "interlock.threshold_c": "\(interlock.thresholdC)",
-            "interlock.mode": interlock.mode.rawValue, "thermoprotection.epidural": epiduralDissection.rawValue,
+            "interlock.mode": interlock.mode.rawValue, "thermoprotection.epidural": epiduralDissection.rawValue, "thermoprotection.saline_temp_c": "\(salineTempC)",
         ]
         if let phantom { p["phantom"] = phantom }
         if let threads { p["threads"] = "\(threads)" }

@@ -19,22 +19,44 @@ static inline uint32_t load32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); 
 
 // ---------------------------------------------------------------------------------------
 // Scalar row update: the definition (same as AblasimKernels.pennesRowScalar).
-#define SCALAR_ROW(T, t, tn, lab, q, n, sy, sz, tb)                                          \
-    for (long i = 0; i < (n); i++) {                                                        \
-        int l = (lab)[i];                                                                   \
-        int row = l << LABEL_BITS;                                                          \
-        T t0 = (t)[i];                                                                      \
-        T d = 0;                                                                            \
-        d += (tb)->gx[row | (lab)[i - 1]] * ((t)[i - 1] - t0);                              \
-        d += (tb)->gx[row | (lab)[i + 1]] * ((t)[i + 1] - t0);                              \
-        d += (tb)->gy[row | (lab)[i - (sy)]] * ((t)[i - (sy)] - t0);                        \
-        d += (tb)->gy[row | (lab)[i + (sy)]] * ((t)[i + (sy)] - t0);                        \
-        d += (tb)->gz[row | (lab)[i - (sz)]] * ((t)[i - (sz)] - t0);                        \
-        d += (tb)->gz[row | (lab)[i + (sz)]] * ((t)[i + (sz)] - t0);                        \
-        d += (tb)->perfusion[l] * ((tb)->arterial - t0);                                    \
-        d += (tb)->source_scale[l] * (q)[i];                                                \
-        (tn)[i] = t0 + d;                                                                   \
+// Scalar row update: the definition (same as AblasimKernels.pennesRowScalar).
+static inline void scalar_row_f32(const float *t, float *tn, const uint8_t *lab, const float *q, long n,
+                                  long sy, long sz, const cref_tables_f32 *tb) {
+    for (long i = 0; i < n; i++) {
+        int l = lab[i];
+        int row = l << LABEL_BITS;
+        float t0 = t[i];
+        float d = 0;
+        d += tb->gx[row | lab[i - 1]] * (t[i - 1] - t0);
+        d += tb->gx[row | lab[i + 1]] * (t[i + 1] - t0);
+        d += tb->gy[row | lab[i - sy]] * (t[i - sy] - t0);
+        d += tb->gy[row | lab[i + sy]] * (t[i + sy] - t0);
+        d += tb->gz[row | lab[i - sz]] * (t[i - sz] - t0);
+        d += tb->gz[row | lab[i + sz]] * (t[i + sz] - t0);
+        d += tb->perfusion[l] * (tb->arterial - t0);
+        d += tb->source_scale[l] * q[i];
+        tn[i] = t0 + d;
     }
+}
+
+static inline void scalar_row_f64(const double *t, double *tn, const uint8_t *lab, const double *q, long n,
+                                  long sy, long sz, const cref_tables_f64 *tb) {
+    for (long i = 0; i < n; i++) {
+        int l = lab[i];
+        int row = l << LABEL_BITS;
+        double t0 = t[i];
+        double d = 0;
+        d += tb->gx[row | lab[i - 1]] * (t[i - 1] - t0);
+        d += tb->gx[row | lab[i + 1]] * (t[i + 1] - t0);
+        d += tb->gy[row | lab[i - sy]] * (t[i - sy] - t0);
+        d += tb->gy[row | lab[i + sy]] * (t[i + sy] - t0);
+        d += tb->gz[row | lab[i - sz]] * (t[i - sz] - t0);
+        d += tb->gz[row | lab[i + sz]] * (t[i + sz] - t0);
+        d += tb->perfusion[l] * (tb->arterial - t0);
+        d += tb->source_scale[l] * q[i];
+        tn[i] = t0 + d;
+    }
+}
 
 static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *q, long n,
                     long sy, long sz, const cref_tables_f32 *tb, int shortcut) {
@@ -51,7 +73,19 @@ static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *
         __m256 gxm, gxp, gym, gyp, gzm, gzp, pf, ss;
         uint64_t diff = (lc ^ ((lc & 0xff) * ones)) | (lxm ^ lc) | (lxp ^ lc) | (lym ^ lc) |
                         (lyp ^ lc) | (lzm ^ lc) | (lzp ^ lc);
-        if (shortcut && diff == 0) {
+        if (shortcut == 3 && lc == (lc & 0xff) * ones) {
+            int l = (int)(lc & 0xff);
+            int row = l << LABEL_BITS, dd = row | l;
+#define ROW(g, v, o) ((v) == lc ? _mm256_set1_ps(g[dd]) : _mm256_setr_ps(g[row | lp[0 + (o)]], g[row | lp[1 + (o)]], \
+    g[row | lp[2 + (o)]], g[row | lp[3 + (o)]], g[row | lp[4 + (o)]], g[row | lp[5 + (o)]], g[row | lp[6 + (o)]], \
+    g[row | lp[7 + (o)]]))
+            gxm = ROW(tb->gx, lxm, -1); gxp = ROW(tb->gx, lxp, 1);
+            gym = ROW(tb->gy, lym, -sy); gyp = ROW(tb->gy, lyp, sy);
+            gzm = ROW(tb->gz, lzm, -sz); gzp = ROW(tb->gz, lzp, sz);
+#undef ROW
+            pf = _mm256_set1_ps(tb->perfusion[l]);
+            ss = _mm256_set1_ps(tb->source_scale[l]);
+        } else if (shortcut && shortcut != 3 && diff == 0) {
             int l = (int)(lc & 0xff);
             int dd = (l << LABEL_BITS) | l;
             gxm = gxp = _mm256_set1_ps(tb->gx[dd]);
@@ -59,7 +93,7 @@ static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *
             gzm = gzp = _mm256_set1_ps(tb->gz[dd]);
             pf = _mm256_set1_ps(tb->perfusion[l]);
             ss = _mm256_set1_ps(tb->source_scale[l]);
-        } else if (shortcut == 2) {
+        } else if (shortcut >= 2) {
 #define PAIRS(g, o) _mm256_setr_ps(g[lp[0] << LABEL_BITS | lp[0 + (o)]], g[lp[1] << LABEL_BITS | lp[1 + (o)]], \
     g[lp[2] << LABEL_BITS | lp[2 + (o)]], g[lp[3] << LABEL_BITS | lp[3 + (o)]], g[lp[4] << LABEL_BITS | lp[4 + (o)]], \
     g[lp[5] << LABEL_BITS | lp[5 + (o)]], g[lp[6] << LABEL_BITS | lp[6 + (o)]], g[lp[7] << LABEL_BITS | lp[7 + (o)]])
@@ -100,7 +134,7 @@ static void row_f32(const float *t, float *tn, const uint8_t *lab, const float *
 #else
     (void)shortcut;
 #endif
-    SCALAR_ROW(float, t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb)
+    scalar_row_f32(t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb);
 }
 
 static void row_f64(const double *t, double *tn, const uint8_t *lab, const double *q, long n,
@@ -118,7 +152,18 @@ static void row_f64(const double *t, double *tn, const uint8_t *lab, const doubl
         __m256d gxm, gxp, gym, gyp, gzm, gzp, pf, ss;
         uint32_t diff = (lc ^ ((lc & 0xff) * ones)) | (lxm ^ lc) | (lxp ^ lc) | (lym ^ lc) |
                         (lyp ^ lc) | (lzm ^ lc) | (lzp ^ lc);
-        if (shortcut && diff == 0) {
+        if (shortcut == 3 && lc == (lc & 0xff) * ones) {
+            int l = (int)(lc & 0xff);
+            int row = l << LABEL_BITS, dd = row | l;
+#define ROW(g, v, o) ((v) == lc ? _mm256_set1_pd(g[dd]) : _mm256_setr_pd(g[row | lp[0 + (o)]], g[row | lp[1 + (o)]], \
+    g[row | lp[2 + (o)]], g[row | lp[3 + (o)]]))
+            gxm = ROW(tb->gx, lxm, -1); gxp = ROW(tb->gx, lxp, 1);
+            gym = ROW(tb->gy, lym, -sy); gyp = ROW(tb->gy, lyp, sy);
+            gzm = ROW(tb->gz, lzm, -sz); gzp = ROW(tb->gz, lzp, sz);
+#undef ROW
+            pf = _mm256_set1_pd(tb->perfusion[l]);
+            ss = _mm256_set1_pd(tb->source_scale[l]);
+        } else if (shortcut && shortcut != 3 && diff == 0) {
             int l = (int)(lc & 0xff);
             int dd = (l << LABEL_BITS) | l;
             gxm = gxp = _mm256_set1_pd(tb->gx[dd]);
@@ -126,7 +171,7 @@ static void row_f64(const double *t, double *tn, const uint8_t *lab, const doubl
             gzm = gzp = _mm256_set1_pd(tb->gz[dd]);
             pf = _mm256_set1_pd(tb->perfusion[l]);
             ss = _mm256_set1_pd(tb->source_scale[l]);
-        } else if (shortcut == 2) {
+        } else if (shortcut >= 2) {
 #define PAIRS(g, o) _mm256_setr_pd(g[lp[0] << LABEL_BITS | lp[0 + (o)]], g[lp[1] << LABEL_BITS | lp[1 + (o)]], \
     g[lp[2] << LABEL_BITS | lp[2 + (o)]], g[lp[3] << LABEL_BITS | lp[3 + (o)]])
 #define LABELS(g) _mm256_setr_pd(g[lp[0]], g[lp[1]], g[lp[2]], g[lp[3]])
@@ -166,7 +211,7 @@ static void row_f64(const double *t, double *tn, const uint8_t *lab, const doubl
 #else
     (void)shortcut;
 #endif
-    SCALAR_ROW(double, t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb)
+    scalar_row_f64(t + i, tn + i, lab + i, q + i, n - i, sy, sz, tb);
 }
 
 int cref_uses_avx2(void) {

@@ -5,6 +5,7 @@ enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         RunCommand.self,
         VersionCommand.self,
+        ValidateCommand.self,
         ReportCommand.self,
         PhantomCommand.self,
         SweepCommand.self,

@@ -59,6 +59,71 @@ final class ThermalDoseKernelTests: XCTestCase {
     func testClosedFormsFloat() { checkClosedForms(Float.self) }
     func testClosedFormsDouble() { checkClosedForms(Double.self) }
 
+    /// The SIMD dose kernel equals the scalar reference bit for bit for every row length
+    /// 0..3*8+1, with mixed and uniform labels, and reports non-finite rows the same way.
+    private func checkSIMDEqualsScalar<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type) {
+        var g = SplitMix64(state: 99)
+        var lnA = [Double](repeating: -.infinity, count: 64), eaOverR = [Double](repeating: 0, count: 64)
+        for l in 0..<30 {
+            lnA[l] = log(Double.random(in: 1e30...1e100, using: &g))
+            eaOverR[l] = Double.random(in: 2e5...6e5, using: &g) / gasConstant
+        }
+        for n in 0...(3 * 8 + 1) {
+            for pattern in 0..<3 {
+                var t = (0..<n).map { _ in S(Double.random(in: 25...110, using: &g)) }
+                if pattern == 2 && n > 0 { t[Int.random(in: 0..<n, using: &g)] = .nan }
+                let base = UInt8.random(in: 0..<32, using: &g)
+                let lab = (0..<n).map { _ in pattern == 1 ? base : UInt8.random(in: 0..<32, using: &g) }
+                let cem0 = (0..<n).map { _ in Double.random(in: 0...10, using: &g) }
+                let om0 = (0..<n).map { _ in Double.random(in: 0...2, using: &g) }
+                let hi0 = (0..<n).map { _ in S(Double.random(in: 37...90, using: &g)) }
+                let lo0 = (0..<n).map { _ in S(Double.random(in: 20...60, using: &g)) }
+                func run(_ simd: Bool) -> ([Double], [Double], [S], [S], Bool) {
+                    var cem = cem0, om = om0, hi = hi0, lo = lo0, tt = t, ll = lab, a = lnA, e = eaOverR
+                    var ok = true
+                    cem.withUnsafeMutableBufferPointer { cp in om.withUnsafeMutableBufferPointer { op in
+                        hi.withUnsafeMutableBufferPointer { hp in lo.withUnsafeMutableBufferPointer { mp in
+                            tt.withUnsafeMutableBufferPointer { tp in ll.withUnsafeMutableBufferPointer { lp in
+                                a.withUnsafeMutableBufferPointer { ap in e.withUnsafeMutableBufferPointer { ep in
+                                    // Rows of length 0 still need valid pointers.
+                                    let dummyD = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+                                    let dummyS = UnsafeMutablePointer<S>.allocate(capacity: 1)
+                                    let dummyL = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+                                    defer { dummyD.deallocate(); dummyS.deallocate(); dummyL.deallocate() }
+                                    let row = DoseRow(t: UnsafePointer(tp.baseAddress ?? dummyS),
+                                                      label: UnsafePointer(lp.baseAddress ?? dummyL),
+                                                      cem43: cp.baseAddress ?? dummyD, omega: op.baseAddress ?? dummyD,
+                                                      tMax: hp.baseAddress ?? dummyS, tMin: mp.baseAddress ?? dummyS)
+                                    let tables = DoseTables(lnA: UnsafePointer(ap.baseAddress!), eaOverR: UnsafePointer(ep.baseAddress!))
+                                    ok = simd ? accumulateDoseRowSIMD(row, count: n, dt: 0.05, tables: tables)
+                                              : accumulateDoseRow(row, count: n, dt: 0.05, tables: tables)
+                                } }
+                            } }
+                        } }
+                    } }
+                    return (cem, om, hi, lo, ok)
+                }
+                let s = run(false), v = run(true)
+                XCTAssertEqual(s.4, v.4, "finite flag, n=\(n) pattern \(pattern)")
+                XCTAssertEqual(s.4, !(pattern == 2 && n > 0), "finite flag, n=\(n) pattern \(pattern)")
+                for i in 0..<n {
+                    let nan = t[i].isNaN
+                    XCTAssertTrue(sameBits(s.0[i], v.0[i]) || (nan && s.0[i].isNaN && v.0[i].isNaN), "CEM43 n=\(n) i=\(i)")
+                    XCTAssertTrue(sameBits(s.1[i], v.1[i]) || (nan && s.1[i].isNaN && v.1[i].isNaN), "Omega n=\(n) i=\(i)")
+                    XCTAssertTrue(sameBits(s.2[i], v.2[i]), "T_max n=\(n) i=\(i)")
+                    XCTAssertTrue(sameBits(s.3[i], v.3[i]), "T_min n=\(n) i=\(i)")
+                    if !nan {
+                        XCTAssertEqual(Double(v.2[i]), max(Double(hi0[i]), Double(t[i])))
+                        XCTAssertEqual(Double(v.3[i]), min(Double(lo0[i]), Double(t[i])))
+                    }
+                }
+            }
+        }
+    }
+
+    func testSIMDEqualsScalarFloat() { checkSIMDEqualsScalar(Float.self) }
+    func testSIMDEqualsScalarDouble() { checkSIMDEqualsScalar(Double.self) }
+
     func testCEM43RateBreakpoint() {
         XCTAssertEqual(cem43Rate(43), 1)
         // One degree above 43 C doubles the rate; one below quarters it.

@@ -86,7 +86,7 @@ final class OutputFilesTests: XCTestCase {
         let (_, labels) = try VolumeFile.readUInt8(dir.appendingPathComponent("labels.nii.gz"))
         XCTAssertEqual(labels, out.volumes.labels)
         XCTAssertThrowsError(try VolumeFile.readUInt8(dir.appendingPathComponent("t_max.nii.gz"))) { e in
-            XCTAssertTrue("\(e)".contains("datatype 16"))
+            XCTAssertTrue("\(e)".contains("does not hold uint8"), "\(e)")
         }
         // The VTI file: header, extent and one appended block per array.
         let vti = try Data(contentsOf: dir.appendingPathComponent("volumes.vti"))
@@ -139,5 +139,17 @@ final class OutputFilesTests: XCTestCase {
         let printed = r.output.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: "[] \n")).split(separator: " ").compactMap { Double($0) }
         XCTAssertEqual(printed.count, 3, r.output)
         for (p, t) in zip(printed, tip) { XCTAssertEqual(p, t, accuracy: 1e-3) }
+    }
+}
+
+final class GeneratorSeriesTests: XCTestCase {
+    func testFromSimulationTuples() {
+        let g = GeneratorSeries([(time: 0, samples: [ChannelSample(channel: "a", power: 1, energy: 0)]),
+                                 (time: 1, samples: [ChannelSample(channel: "a", power: 2, energy: 1.5), ChannelSample(channel: "b", power: 3, energy: 3)])])
+        XCTAssertEqual(g.times, [0, 1])
+        XCTAssertEqual(g.channels, ["a", "b"])
+        let csv = CSVTables.generator(g).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(csv[0], "time_s,a_power_w,a_impedance_ohm,a_energy_j,b_power_w,b_impedance_ohm,b_energy_j")
+        XCTAssertEqual(csv[1], "0.0000,1.0000,,0.000,,,")
     }
 }

@@ -91,3 +91,24 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(sag.letters.left, "A")
     }
 }
+
+final class ReportColdTests: XCTestCase {
+    func testCryoPlotShowsColdBandsAndCrossings() throws {
+        var out = try makeRunOutput()
+        out.summary.modality = "cryo"
+        out.summary.thermocouples[1].coldCrossingsS = ["10": 20, "0": 35, "-20": nil]
+        out.summary.thermocouples[1].crossingsS = ["42": nil, "45": nil, "60": nil, "80": nil]
+        out.thermocouples.values[1] = out.thermocouples.times.map { 37 - 0.9 * $0 }   // down to -17 C
+        let v = out.volumes
+        let html = try HTMLReport.render(ReportInput(summary: out.summary, thermocouples: out.thermocouples, generator: out.generator,
+                                                     grid: out.grid, tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: out.labelLegend))
+        let plots = html.components(separatedBy: "<figure class=\"tc")
+        let root = try XCTUnwrap(plots.first { $0.contains("root_left") && $0.contains("class=\"plot\"") })
+        XCTAssertTrue(root.contains(">-20 C</text>") && root.contains(">0 C</text>") && root.contains(">10 C</text>"))
+        XCTAssertTrue(root.contains("fill=\"#8fb8f5\""), "lethal-ice band")
+        XCTAssertTrue(root.contains("0 C at 35.0 s") && root.contains("10 C at 20.0 s"))
+        // The warm thermocouple's plot has no cold bands.
+        let cord = try XCTUnwrap(plots.first { $0.contains("cord_anterior") && $0.contains("class=\"plot\"") })
+        XCTAssertFalse(cord.contains("#8fb8f5"))
+    }
+}

@@ -32,8 +32,11 @@ final class SummaryJSONTests: XCTestCase {
         let flag = try XCTUnwrap((json["flags"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(flag.keys), ["thermocouple", "kind", "threshold", "time_s"])
         XCTAssertEqual((json["parameters"] as? [String: String])?["rf.power_w"], "20")
-        // Sorted keys and pretty printing.
+        // Sorted keys and pretty printing; each map written once (no duplicate keys).
         let text = String(decoding: data, as: UTF8.self)
+        XCTAssertEqual(text.components(separatedBy: "\"crossings_s\"").count - 1, 2)
+        XCTAssertEqual(text.components(separatedBy: "\"tumor_coverage\"").count - 1, 1)
+        XCTAssertEqual(text.components(separatedBy: "\"tripped_s\"").count - 1, 1)
         XCTAssertTrue(text.contains("\n  \"dt_s\""))
         XCTAssertLessThan(try XCTUnwrap(text.range(of: "\"dt_s\"")).lowerBound, try XCTUnwrap(text.range(of: "\"flags\"")).lowerBound)
     }

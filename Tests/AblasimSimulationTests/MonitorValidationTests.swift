@@ -1,6 +1,7 @@
 import XCTest
 import AblasimCore
 import AblasimPhysics
+import AblasimPhantom
 @testable import AblasimSimulation
 
 final class MonitorValidationTests: XCTestCase {
@@ -73,5 +74,37 @@ final class MonitorValidationTests: XCTestCase {
         XCTAssertLessThan(t.cem43Limit(.cord)!, t.cem43Limit(.root)!)
         XCTAssertLessThan(t.omegaLimit(.cord)!, t.omegaLimit(.root)!)
         XCTAssertNil(t.cem43Limit(.other))
+    }
+}
+
+final class MonitorSitesTests: XCTestCase {
+    func testPhantomSitesAndUserThermocouples() throws {
+        let landmarks = Landmarks(sites: ["root_left": SIMD3(0.01, 0, 0), "cord_anterior": SIMD3(0, 0.01, 0), "posterior_wall": SIMD3(0, 0.02, 0)])
+        let user = [Scenario.ThermocoupleSpec(name: "extra", positionMM: SIMD3(1, 2, 3), structure: "root"),
+                    Scenario.ThermocoupleSpec(name: "posterior_wall", positionMM: SIMD3(0, 25, 0), structure: "cord")]
+        let tcs = try Thermocouple.sites(landmarks, plus: user)
+        XCTAssertEqual(tcs.map(\.name), ["cord_anterior", "posterior_wall", "root_left", "extra"])
+        XCTAssertEqual(tcs.map(\.structure), [.cord, .cord, .root, .root])
+        XCTAssertEqual(tcs[1].position.y, 0.025, accuracy: 1e-12)
+        XCTAssertEqual(tcs[3].position.x, 0.001, accuracy: 1e-12)
+    }
+}
+
+final class SafetyThresholdKeysTests: XCTestCase {
+    func testSetParsesAndValidates() throws {
+        var t = SafetyThresholds()
+        try t.set("thresholds.heat_c", to: "41, 44, 60, 80")
+        XCTAssertEqual(t.heatC, [41, 44, 60, 80])
+        try t.set("thresholds.cord_cem43_min", to: "5")
+        XCTAssertEqual(t.cem43Limit(.cord), 5)
+        XCTAssertThrowsError(try t.set("thresholds.cold_c", to: "0, 10", context: "s.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("s.yaml") && "\(e)".contains("decreasing"), "\(e)")
+        }
+        XCTAssertEqual(t.coldC, [10, 0, -20], "a rejected value leaves the thresholds unchanged")
+        XCTAssertThrowsError(try t.set("thresholds.root_omega", to: "-1"))
+        XCTAssertThrowsError(try t.set("thresholds.heat_c", to: "42,abc"))
+        XCTAssertThrowsError(try t.set("thresholds.nerve", to: "1")) { e in
+            XCTAssertTrue("\(e)".contains("thresholds.cord_omega"))
+        }
     }
 }

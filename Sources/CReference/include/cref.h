@@ -35,7 +35,10 @@ typedef struct {
 ///   1: blocks whose labels and neighbour labels are all one tissue broadcast the table
 ///      diagonal, other blocks use AVX2 gathers;
 ///   2: the same broadcast, other blocks build vectors from scalar loads (no gather
-///      instruction; faster where hardware gathers are slow).
+///      instruction; faster where hardware gathers are slow);
+///   3: blocks of one tissue broadcast the per-label terms and every face whose 8
+///      neighbours are that tissue, and read one table row per lane for the other faces;
+///      mixed blocks as in 2 (the Swift kernel's scheme).
 void cref_pennes_step_f32(const float *t, float *t_new, const uint8_t *label, const float *q,
                           long nx, long ny, long nz, long stride_y, long stride_z,
                           const cref_tables_f32 *tables, int threads, int variant);

@@ -1,0 +1,514 @@
+import AblasimCore
+import Foundation
+
+/// Label numbering of the segmentation being imported.
+public enum SegmentationLabelScheme: String, CaseIterable, Sendable {
+    /// TotalSegmentator "total" task (v2, totalsegmentator/map_to_binary.py): vertebrae
+    /// S1 = 26, L5 = 27 ... L1 = 31, T12 = 32 ... C1 = 50; spinal_cord = 79.
+    case totalsegmentator
+    /// VerSe challenge: C1-C7 = 1-7, T1-T12 = 8-19, L1-L5 = 20-24, L6 = 25, sacrum = 26, T13 = 28.
+    case verse
+
+    /// The label value of vertebral level `level` (e.g. "L1").
+    public func label(ofLevel level: String) throws -> Int {
+        let upper = level.uppercased()
+        let index: Int?   // 0 = C1 ... 6 = C7, 7 = T1 ... 18 = T12, 19 = L1 ... 23 = L5
+        if let n = Int(upper.dropFirst()), let first = upper.first {
+            switch (first, n) {
+            case ("C", 1...7): index = n - 1
+            case ("T", 1...12): index = 6 + n
+            case ("L", 1...5): index = 18 + n
+            default: index = nil
+            }
+        } else { index = nil }
+        guard let index else { throw PhantomError("unknown vertebral level '\(level)'; use C1-C7, T1-T12 or L1-L5") }
+        switch self {
+        case .totalsegmentator: return 50 - index
+        case .verse: return index + 1
+        }
+    }
+
+    /// Label values that are vertebrae (any level, sacrum included).
+    public var vertebraLabels: ClosedRange<Int> { self == .totalsegmentator ? 25...50 : 1...28 }
+    /// The spinal cord label, if the scheme has one.
+    public var cordLabel: Int? { self == .totalsegmentator ? 79 : nil }
+}
+
+/// Options of `ablasim phantom import`; lengths in millimetres.
+public struct SegmentationImportOptions: Sendable {
+    public var level: String = "L1"
+    public var scheme: SegmentationLabelScheme = .totalsegmentator
+    public var voxelMm: Double = 0.5
+    /// Soft-tissue margin around the vertebra's bounding box [mm].
+    public var marginMm: Double = 4
+    /// Cortical shell thickness taken from the mask boundary [mm] (at least one voxel).
+    public var corticalShellMm: Double = 1.0
+    /// With a CT: bone at or above this value [HU] is cortical.
+    public var corticalHU: Double = 600
+    public var tumor: TumorKind = .none
+    public var tumorDiameterMm: Double = 14
+    public var tumorOffsetMm: SIMD3<Double> = .zero
+    public var name: String?
+    /// The largest phantom the import may build, in voxels.
+    public var maxVoxels = 40_000_000
+
+    public init() {}
+}
+
+/// Builds a phantom from a label segmentation (TotalSegmentator or VerSe numbering):
+/// crops around one vertebra, resamples it to an isotropic RAS grid (trilinear
+/// interpolation of each class indicator, threshold 1/2, so coarse masks come out smooth),
+/// splits cortical from cancellous bone, derives the canal from the vertebral foramen,
+/// fills canal, discs and foramina by rule and places the landmarks from the mask geometry.
+public enum SegmentationImporter {
+    typealias L = PhantomLabels
+
+    // Voxel classes after resampling.
+    static let soft: UInt8 = 0, target: UInt8 = 1, otherBone: UInt8 = 2, cord: UInt8 = 3
+
+    public static func makePhantom(segmentation seg: NIfTIImage, ct: NIfTIImage?, options o: SegmentationImportOptions,
+                                   context: String = "segmentation") throws -> Phantom {
+        guard o.voxelMm.isFinite, o.voxelMm >= 0.1, o.voxelMm <= 5 else {
+            throw PhantomError("voxel size \(o.voxelMm) mm is invalid: use 0.1 to 5 mm")
+        }
+        guard o.marginMm.isFinite, o.marginMm >= 0, o.marginMm <= 50 else { throw PhantomError("margin \(o.marginMm) mm is invalid: use 0 to 50 mm") }
+        guard o.corticalShellMm.isFinite, o.corticalShellMm > 0, o.corticalShellMm <= 5 else {
+            throw PhantomError("cortical shell \(o.corticalShellMm) mm is invalid: use up to 5 mm")
+        }
+        let vertebra = try o.scheme.label(ofLevel: o.level)
+        let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
+        let inverse = try seg.inverseAffine()
+
+        // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
+        // and the bounding box of the chosen vertebra in world mm.
+        let cordLabel = o.scheme.cordLabel
+        let n = seg.dims
+        var sourceClass = [UInt8](repeating: 3, count: seg.voxelCount)
+        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
+        var present = Set<Int>()
+        for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
+            let idx = (k * n.y + j) * n.x + i
+            let v = Int(seg.value(idx).rounded())
+            if v != 0 { present.insert(v) }
+            if v == vertebra {
+                sourceClass[idx] = 0
+                let w = seg.world(SIMD3(Double(i), Double(j), Double(k)))
+                lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
+            } else if o.scheme.vertebraLabels.contains(v) {
+                sourceClass[idx] = 1
+            } else if let cordLabel, v == cordLabel {
+                sourceClass[idx] = 2
+            }
+        } } }
+        guard lo.x.isFinite else {
+            let found = present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
+            throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
+        }
+        // Half a source voxel (largest axis extent) plus the margin.
+        var halfVoxel = SIMD3<Double>.zero
+        for r in 0..<3 { halfVoxel[r] = 0.5 * (abs(seg.affine[4 * r]) + abs(seg.affine[4 * r + 1]) + abs(seg.affine[4 * r + 2])) }
+        lo -= halfVoxel + SIMD3(repeating: o.marginMm)
+        hi += halfVoxel + SIMD3(repeating: o.marginMm)
+        let h = o.voxelMm
+        let dimsD = ((hi - lo) / h).rounded(.up)
+        let nx = Int(dimsD.x), ny = Int(dimsD.y), nz = Int(dimsD.z)
+        guard nx * ny * nz <= o.maxVoxels else {
+            throw PhantomError("\(context): the crop around \(o.level) is \(nx)x\(ny)x\(nz) voxels at \(h) mm, more than \(o.maxVoxels); use a larger --voxel or a smaller --margin")
+        }
+        let first = lo + SIMD3(repeating: h / 2)
+        let grid: Grid3D
+        do { grid = try Grid3D(nx: nx, ny: ny, nz: nz, spacing: SIMD3(repeating: h / 1000), origin: first / 1000) } catch let e as CoreError {
+            throw PhantomError("\(context): \(e.message)")
+        }
+        @inline(__always) func lin(_ i: Int, _ j: Int, _ k: Int) -> Int { (k * ny + j) * nx + i }
+        func world(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Double> { first + SIMD3(Double(i), Double(j), Double(k)) * h }
+
+        // 2. Resample the class indicators.
+        var cls = [UInt8](repeating: soft, count: nx * ny * nz)
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
+            let q = NIfTIImage.index(of: world(i, j, k), inverse: inverse)
+            let f = q.rounded(.down)
+            var weights = SIMD4<Double>.zero
+            let fx = q.x - f.x, fy = q.y - f.y, fz = q.z - f.z
+            let i0 = Int(f.x), j0 = Int(f.y), k0 = Int(f.z)
+            for c in 0..<8 {
+                let ii = i0 + (c & 1), jj = j0 + ((c >> 1) & 1), kk = k0 + ((c >> 2) & 1)
+                let w = (c & 1 == 1 ? fx : 1 - fx) * ((c >> 1) & 1 == 1 ? fy : 1 - fy) * ((c >> 2) & 1 == 1 ? fz : 1 - fz)
+                let inside = ii >= 0 && jj >= 0 && kk >= 0 && ii < n.x && jj < n.y && kk < n.z
+                weights[inside ? Int(sourceClass[(kk * n.y + jj) * n.x + ii]) : 3] += w
+            }
+            let c: UInt8 = weights[0] >= 0.5 ? target : weights[1] >= 0.5 ? otherBone : weights[2] >= 0.5 ? cord : soft
+            cls[lin(i, j, k)] = c
+        } } }
+
+        // 3. Cortical shell: bone voxels within `shell` voxels (6-connected steps) of soft tissue.
+        let shellSteps = max(1, Int((o.corticalShellMm / h).rounded()))
+        var depth = [UInt8](repeating: 0, count: cls.count)   // 0 = not bone; else steps to soft (capped)
+        for idx in 0..<cls.count where cls[idx] == target || cls[idx] == otherBone { depth[idx] = UInt8(min(255, shellSteps + 1)) }
+        var frontier: [Int] = []
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where depth[lin(i, j, k)] > 0 {
+            var edge = i == 0 || j == 0 || k == 0 || i == nx - 1 || j == ny - 1 || k == nz - 1
+            if !edge {
+                edge = depth[lin(i - 1, j, k)] == 0 || depth[lin(i + 1, j, k)] == 0 || depth[lin(i, j - 1, k)] == 0
+                    || depth[lin(i, j + 1, k)] == 0 || depth[lin(i, j, k - 1)] == 0 || depth[lin(i, j, k + 1)] == 0
+            }
+            if edge { depth[lin(i, j, k)] = 1; frontier.append(lin(i, j, k)) }
+        } } }
+        var step: UInt8 = 1
+        while !frontier.isEmpty && Int(step) < shellSteps {
+            var next: [Int] = []
+            for idx in frontier {
+                let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
+                for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                    let a = i + di, b = j + dj, c = k + dk
+                    guard a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz else { continue }
+                    let m = lin(a, b, c)
+                    if depth[m] > step + 1 { depth[m] = step + 1; next.append(m) }
+                }
+            }
+            frontier = next
+            step += 1
+        }
+        var ctInverse: (m: [Double], t: SIMD3<Double>)?
+        if let ct { ctInverse = try ct.inverseAffine() }
+        func hounsfield(_ p: SIMD3<Double>) -> Double {
+            guard let ct, let ctInverse else { return 0 }
+            let q = NIfTIImage.index(of: p, inverse: ctInverse)
+            let f = q.rounded(.down)
+            var value = 0.0, weight = 0.0
+            for c in 0..<8 {
+                let ii = Int(f.x) + (c & 1), jj = Int(f.y) + ((c >> 1) & 1), kk = Int(f.z) + ((c >> 2) & 1)
+                guard ii >= 0, jj >= 0, kk >= 0, ii < ct.dims.x, jj < ct.dims.y, kk < ct.dims.z else { continue }
+                let w = (c & 1 == 1 ? q.x - f.x : 1 - (q.x - f.x)) * ((c >> 1) & 1 == 1 ? q.y - f.y : 1 - (q.y - f.y))
+                    * ((c >> 2) & 1 == 1 ? q.z - f.z : 1 - (q.z - f.z))
+                value += w * ct.value((kk * ct.dims.y + jj) * ct.dims.x + ii); weight += w
+            }
+            return weight > 0 ? value / weight : -1000
+        }
+        var labels = [UInt8](repeating: L.muscle, count: cls.count)
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
+            let idx = lin(i, j, k)
+            guard depth[idx] > 0 else { continue }
+            var cortical = Int(depth[idx]) <= shellSteps
+            if ct != nil { cortical = depth[idx] == 1 || hounsfield(world(i, j, k)) >= o.corticalHU }
+            labels[idx] = cortical ? L.corticalBone : L.cancellousBone
+        } } }
+
+        // 4. The vertebral foramen: per axial slice, soft pixels enclosed by the (closed)
+        // ring of the target vertebra; the canal footprint is their union, extruded in z.
+        let closeRadius = max(1, Int((3.0 / h).rounded()))
+        // Holes smaller than 30 mm^2 (a canal is 150-400 mm^2) are trabecular gaps, not the
+        // foramen; pixels enclosed in fewer than 30 % of the slices that have a hole are
+        // dropped, so one odd slice cannot widen the canal.
+        let minHolePixels = max(4, Int((30.0 / (h * h)).rounded()))
+        var holeCount = [Int](repeating: 0, count: nx * ny)
+        var slicesWithHole = 0
+        for k in 0..<nz {
+            var ring = [Bool](repeating: false, count: nx * ny)
+            for j in 0..<ny { for i in 0..<nx { ring[j * nx + i] = cls[lin(i, j, k)] == target } }
+            guard ring.contains(true) else { continue }
+            let closed = erode2D(dilate2D(ring, nx, ny, closeRadius), nx, ny, closeRadius)
+            let hole = largestEnclosedRegion(closed, original: ring, nx, ny)
+            if hole.count >= minHolePixels { slicesWithHole += 1; for p in hole { holeCount[p] += 1 } }
+        }
+        let minCount = max(1, Int((0.3 * Double(slicesWithHole)).rounded(.up)))
+        var footprint = holeCount.map { $0 >= minCount }
+        if slicesWithHole == 0 {
+            // Fall back on the cord label: the canal around it.
+            var cordPixels = [Bool](repeating: false, count: nx * ny)
+            for idx in 0..<cls.count where cls[idx] == cord { cordPixels[idx % (nx * ny)] = true }
+            guard cordPixels.contains(true) else {
+                throw PhantomError("\(context): cannot find the vertebral foramen of \(o.level): its posterior ring is not closed in any axial slice and there is no spinal cord label; try a finer segmentation")
+            }
+            footprint = dilate2D(cordPixels, nx, ny, max(1, Int((3.0 / h).rounded())))
+        }
+        let canalPixels = (0..<(nx * ny)).filter { footprint[$0] }
+        let canalY = canalPixels.map { first.y + Double($0 / nx) * h }
+        let canalX = canalPixels.map { first.x + Double($0 % nx) * h }
+        let canalCentre = SIMD2(canalX.reduce(0, +) / Double(canalX.count), canalY.reduce(0, +) / Double(canalY.count))
+        let canalFront = canalY.max()!, canalBack = canalY.min()!
+        let canalHalfWidth = (canalX.max()! - canalX.min()!) / 2 + h / 2
+        // 2-D distance (city-block steps) from each canal pixel to the canal boundary.
+        let edgeDistance = distanceToOutside2D(footprint, nx, ny)
+
+        // 5. Body: target-vertebra voxels in front of the canal.
+        var bodySum = SIMD3<Double>.zero, bodyCount = 0
+        var bodyFootprint = [Bool](repeating: false, count: nx * ny)
+        var bodyLo = SIMD3(repeating: Double.infinity), bodyHi = SIMD3(repeating: -Double.infinity)
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
+            let p = world(i, j, k)
+            guard p.y > canalFront + h, abs(p.x - canalCentre.x) < canalHalfWidth * 2.5 else { continue }
+            bodySum += p; bodyCount += 1; bodyFootprint[j * nx + i] = true
+            bodyLo = pointwiseMin(bodyLo, p); bodyHi = pointwiseMax(bodyHi, p)
+        } } }
+        guard bodyCount > 0 else { throw PhantomError("\(context): no vertebral body of \(o.level) in front of the canal") }
+        let bodyCentre = bodySum / Double(bodyCount)
+
+        // 6. Discs: soft voxels in the body's columns between this body and the next bone.
+        let maxDisc = Int((20.0 / h).rounded())
+        for j in 0..<ny { for i in 0..<nx where bodyFootprint[j * nx + i] {
+            var top = -1, bottom = nz
+            for k in 0..<nz where cls[lin(i, j, k)] == target { top = max(top, k); bottom = min(bottom, k) }
+            guard top >= 0 else { continue }
+            for (start, dir) in [(top + 1, 1), (bottom - 1, -1)] {
+                var k = start, run: [Int] = []
+                while k >= 0, k < nz, run.count <= maxDisc, cls[lin(i, j, k)] == soft { run.append(lin(i, j, k)); k += dir }
+                // Keep the run when it ends on bone or at the edge of the crop.
+                if run.count <= maxDisc, k < 0 || k >= nz || cls[lin(i, j, k)] != soft { for m in run { labels[m] = L.disc } }
+            }
+        } }
+
+        // 7. Canal contents by rule, cord from its label when present.
+        let epiduralFront = 1.5, epiduralSide = 1.5, epiduralBack = morphometry?.isLumbar ?? true ? 3.5 : 2.0
+        let duraThickness = max(0.5, h)
+        var sacSum = SIMD2<Double>.zero, sacCount = 0
+        var sacDepth = [Double](repeating: -1, count: nx * ny)   // mm inside the sac, -1 outside
+        for p in canalPixels {
+            let y = first.y + Double(p / nx) * h
+            let d = Double(edgeDistance[p]) * h
+            let need = y < canalCentre.y - 1 ? epiduralBack : y > canalFront - 2 ? epiduralFront : epiduralSide
+            if d >= need { sacDepth[p] = d - need; sacSum += SIMD2(first.x + Double(p % nx) * h, y); sacCount += 1 }
+        }
+        guard sacCount > 0 else { throw PhantomError("\(context): the vertebral foramen of \(o.level) is too small for a dural sac at \(h) mm") }
+        let sacCentre = sacSum / Double(sacCount)
+        let hasCordLabel = cls.contains(cord)
+        let zTop = first.z + Double(nz - 1) * h
+        let conusTip = bodyCentre.z - 0.6 * (bodyHi.z - bodyLo.z) / 2
+        for k in 0..<nz { for p in canalPixels {
+            let i = p % nx, j = p / nx, idx = lin(i, j, k)
+            guard cls[idx] == soft || cls[idx] == cord else { continue }
+            if labels[idx] == L.disc { continue }
+            let w = world(i, j, k)
+            if sacDepth[p] < 0 { labels[idx] = L.epiduralFat; continue }
+            if sacDepth[p] < duraThickness { labels[idx] = L.dura; continue }
+            labels[idx] = L.csf
+            if hasCordLabel {
+                if cls[idx] == cord { labels[idx] = L.spinalCord }
+            } else if let m = morphometry, m.cordWidth > 0 {
+                var scale = 1.0
+                if m.hasConus { scale = w.z <= conusTip ? 0 : min(1, ((w.z - conusTip) / max(1, zTop - conusTip)).squareRoot()) }
+                let u = (w.x - sacCentre.x) / (m.cordWidth / 2 * scale), v = (w.y - sacCentre.y) / (m.cordDepth / 2 * scale)
+                if scale > 0, u * u + v * v <= 1 { labels[idx] = L.spinalCord }
+            }
+            if labels[idx] == L.csf, morphometry.map({ $0.cordWidth == 0 || $0.hasConus }) ?? !hasCordLabel {
+                let u = (w.x - sacCentre.x) / max(h, canalHalfWidth * 0.5), v = (w.y - sacCentre.y) / max(h, (canalFront - canalBack) * 0.3)
+                if u * u + v * v <= 1 { labels[idx] = L.caudaEquina }
+            }
+        } }
+        // Cord voxels outside the canal footprint (mask bleeding) stay cord if soft.
+        if hasCordLabel { for idx in 0..<cls.count where cls[idx] == cord && labels[idx] == L.muscle { labels[idx] = L.spinalCord } }
+
+        // 8. Pedicles, trajectories, exiting roots.
+        func isTargetBone(_ p: SIMD3<Double>) -> Bool {
+            let q = ((p - first) / h).rounded(.toNearestOrEven)
+            let i = Int(q.x), j = Int(q.y), k = Int(q.z)
+            guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz else { return false }
+            return cls[lin(i, j, k)] == target
+        }
+        var axes: [PedicleAxis] = []
+        var rootSites: [SIMD3<Double>] = []
+        let bodyDepth = bodyHi.y - canalFront
+        for s in [-1.0, 1.0] {
+            var sum = SIMD3<Double>.zero, count = 0
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
+                let p = world(i, j, k)
+                let lateral = s * (p.x - canalCentre.x)
+                guard p.y >= canalCentre.y, p.y <= canalFront + h, lateral > canalHalfWidth * 0.6, lateral < canalHalfWidth + 9 else { continue }
+                sum += p; count += 1
+            } } }
+            guard count > 0 else {
+                throw PhantomError("\(context): cannot find the \(s < 0 ? "left" : "right") pedicle of \(o.level) beside the canal")
+            }
+            let isthmus = sum / Double(count)
+            // Among trajectories through the isthmus converging 5-30 degrees, keep the one
+            // that stays in the vertebra's bone longest (ties: closest to 20 % of the body
+            // half-width from the midline, 62 % of the body depth).
+            var best: (score: Double, penalty: Double, axis: PedicleAxis)?
+            for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
+                for fy in [0.55, 0.62, 0.7] {
+                    let targetPoint = SIMD3(canalCentre.x + s * fx * (bodyHi.x - bodyLo.x) / 2, canalFront + fy * bodyDepth,
+                                            0.5 * (isthmus.z + bodyCentre.z))
+                    let dir = (targetPoint - isthmus) / ((targetPoint - isthmus) * (targetPoint - isthmus)).sum().squareRoot()
+                    let medial = atan2(-s * dir.x, dir.y) * 180 / .pi
+                    guard medial >= 5, medial <= 30 else { continue }
+                    var lastBone = isthmus, t = 0.0
+                    while t < 60 {
+                        t += 0.05
+                        let p = isthmus - t * dir
+                        if isTargetBone(p) { lastBone = p }
+                        if ((lastBone - p) * (lastBone - p)).sum() > 2.25 { break }
+                    }
+                    let length = ((targetPoint - lastBone) * (targetPoint - lastBone)).sum().squareRoot()
+                    var inside = 0
+                    let samples = max(2, Int(length / 0.25))
+                    for m in 0...samples where isTargetBone(lastBone + (targetPoint - lastBone) * (Double(m) / Double(samples))) { inside += 1 }
+                    let score = Double(inside) / Double(samples + 1)
+                    let penalty = abs(fx - 0.2) + abs(fy - 0.62)
+                    if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty) {
+                        best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000))
+                    }
+                }
+            }
+            guard let chosen = best else {
+                throw PhantomError("\(context): no transpedicular trajectory converging 5-30 degrees fits the \(s < 0 ? "left" : "right") pedicle of \(o.level)")
+            }
+            axes.append(chosen.axis)
+            // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
+            var zBottom = isthmus.z
+            while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
+            let site = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
+            let path = [SIMD3(sacCentre.x + s * max(0, canalHalfWidth - 3), sacCentre.y, zBottom + 3), site,
+                        SIMD3(isthmus.x + s * 12, canalFront + 6, zBottom - 14)]
+            rootSites.append(site)
+            paintRoot(path, radius: 1.8, labels: &labels, cls: cls, first: first, h: h, nx: nx, ny: ny, nz: nz)
+        }
+
+        // 9. Optional tumour in the body.
+        var tumorCentre: SIMD3<Double>?
+        if let tumorLabel = o.tumor.label {
+            let r = o.tumorDiameterMm / 2
+            let c = SIMD3(bodyCentre.x, canalFront + 0.4 * bodyDepth, bodyCentre.z) + o.tumorOffsetMm
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
+                let d = world(i, j, k) - c
+                if (d * d).sum() <= r * r { labels[lin(i, j, k)] = tumorLabel }
+            } } }
+            tumorCentre = c / 1000
+        }
+
+        // 10. Thermocouple sites, on the canal's midline column at mid-body height.
+        // Along the canal's midline column, from the back of the canal forwards: the first
+        // soft voxel is behind the posterior epidural space, the first bone after it is the
+        // posterior wall. The slice nearest mid-body height where the column is open is used.
+        let midK0 = max(0, min(nz - 1, Int(((bodyCentre.z - first.z) / h).rounded())))
+        let midI = max(0, min(nx - 1, Int(((canalCentre.x - first.x) / h).rounded())))
+        func isBone(_ j: Int, _ k: Int) -> Bool { cls[lin(midI, j, k)] == target || cls[lin(midI, j, k)] == otherBone }
+        var column: (k: Int, back: Int, wall: Int)?
+        let footprintJ = (0..<ny).filter { footprint[$0 * nx + midI] }
+        if let jLow = footprintJ.min(), let jHigh = footprintJ.max() {
+            search: for step in 0...Int((10.0 / h).rounded()) {
+                for k in Set([midK0 - step, midK0 + step]).sorted() where k >= 0 && k < nz {
+                    var j = jLow
+                    while j <= jHigh, isBone(j, k) { j += 1 }
+                    guard j <= jHigh else { continue }
+                    let back = j
+                    while j < ny - 1, !isBone(j, k) { j += 1 }
+                    guard cls[lin(midI, j, k)] == target, Double(j - back) * h >= 3 else { continue }
+                    column = (k, back, j)
+                    break search
+                }
+            }
+        }
+        guard let column else {
+            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): no open canal on its midline within 10 mm of mid-body height")
+        }
+        let wall = world(midI, column.wall, column.k)
+        let back = world(midI, column.back, column.k)
+        let sites: [String: SIMD3<Double>] = [
+            "cord_anterior": (wall - SIMD3(0, max(0.75, h), 0)) / 1000,
+            "cord_posterior": (back + SIMD3(0, max(1.0, h), 0)) / 1000,
+            "root_left": rootSites[0] / 1000,
+            "root_right": rootSites[1] / 1000,
+            "posterior_wall": wall / 1000,
+        ]
+        let name = o.name ?? "\(o.level.uppercased())-real"
+        let phantom = Phantom(name: name, grid: grid, labels: labels, legend: PhantomLabels.legend(for: labels),
+                              landmarks: Landmarks(pedicleLeft: axes[0], pedicleRight: axes[1], tumorCenter: tumorCentre, sites: sites))
+        try phantom.validate(context: "\(context) import")
+        return phantom
+    }
+
+    static func paintRoot(_ path: [SIMD3<Double>], radius: Double, labels: inout [UInt8], cls: [UInt8], first: SIMD3<Double>,
+                          h: Double, nx: Int, ny: Int, nz: Int) {
+        let fatRadius = radius + 1.5
+        for s in 0..<(path.count - 1) {
+            let a = path[s], b = path[s + 1], ab = b - a
+            let lo = pointwiseMin(a, b) - SIMD3(repeating: fatRadius), hi = pointwiseMax(a, b) + SIMD3(repeating: fatRadius)
+            let i0 = max(0, Int(((lo.x - first.x) / h).rounded(.down))), i1 = min(nx - 1, Int(((hi.x - first.x) / h).rounded(.up)))
+            let j0 = max(0, Int(((lo.y - first.y) / h).rounded(.down))), j1 = min(ny - 1, Int(((hi.y - first.y) / h).rounded(.up)))
+            let k0 = max(0, Int(((lo.z - first.z) / h).rounded(.down))), k1 = min(nz - 1, Int(((hi.z - first.z) / h).rounded(.up)))
+            guard i0 <= i1, j0 <= j1, k0 <= k1 else { continue }
+            for k in k0...k1 { for j in j0...j1 { for i in i0...i1 {
+                let idx = (k * ny + j) * nx + i
+                guard cls[idx] == soft else { continue }
+                let current = labels[idx]
+                guard current == L.muscle || current == L.epiduralFat || current == L.fat || current == L.nerveRoot else { continue }
+                let p = first + SIMD3(Double(i), Double(j), Double(k)) * h
+                let t = max(0, min(1, ((p - a) * ab).sum() / (ab * ab).sum()))
+                let d = p - (a + t * ab)
+                let dist = (d * d).sum().squareRoot()
+                if dist <= radius { labels[idx] = L.nerveRoot } else if dist <= fatRadius, current == L.muscle { labels[idx] = L.epiduralFat }
+            } } }
+        }
+    }
+
+    // MARK: 2-D morphology on one axial slice (row-major, x fastest)
+
+    static func dilate2D(_ m: [Bool], _ nx: Int, _ ny: Int, _ r: Int) -> [Bool] {
+        var out = m
+        for j in 0..<ny { for i in 0..<nx where m[j * nx + i] {
+            for dj in -r...r { for di in -r...r where di * di + dj * dj <= r * r {
+                let a = i + di, b = j + dj
+                if a >= 0, b >= 0, a < nx, b < ny { out[b * nx + a] = true }
+            } }
+        } }
+        return out
+    }
+
+    static func erode2D(_ m: [Bool], _ nx: Int, _ ny: Int, _ r: Int) -> [Bool] {
+        let inverted = dilate2D(m.map { !$0 }, nx, ny, r)
+        return inverted.map { !$0 }
+    }
+
+    /// The largest 4-connected region of pixels that are outside `closed` and not reachable
+    /// from the slice border, restricted to pixels outside `original`.
+    static func largestEnclosedRegion(_ closed: [Bool], original: [Bool], _ nx: Int, _ ny: Int) -> [Int] {
+        var state = [UInt8](repeating: 0, count: nx * ny)   // 0 unvisited, 1 outside, 2 labelled
+        var stack: [Int] = []
+        for i in 0..<nx { stack += [i, (ny - 1) * nx + i] }
+        for j in 0..<ny { stack += [j * nx, j * nx + nx - 1] }
+        while let p = stack.popLast() {
+            guard state[p] == 0, !closed[p] else { continue }
+            state[p] = 1
+            let i = p % nx, j = p / nx
+            if i > 0 { stack.append(p - 1) }
+            if i < nx - 1 { stack.append(p + 1) }
+            if j > 0 { stack.append(p - nx) }
+            if j < ny - 1 { stack.append(p + nx) }
+        }
+        var best: [Int] = []
+        for start in 0..<(nx * ny) where state[start] == 0 && !closed[start] {
+            var region: [Int] = []
+            stack = [start]
+            while let p = stack.popLast() {
+                guard state[p] == 0, !closed[p] else { continue }
+                state[p] = 2
+                region.append(p)
+                let i = p % nx, j = p / nx
+                if i > 0 { stack.append(p - 1) }
+                if i < nx - 1 { stack.append(p + 1) }
+                if j > 0 { stack.append(p - nx) }
+                if j < ny - 1 { stack.append(p + nx) }
+            }
+            if region.count > best.count { best = region }
+        }
+        return best.filter { !original[$0] }
+    }
+
+    /// City-block distance (in pixels, 1 at the edge) from each `inside` pixel to the nearest outside pixel.
+    static func distanceToOutside2D(_ inside: [Bool], _ nx: Int, _ ny: Int) -> [Int] {
+        var d = inside.map { $0 ? Int.max : 0 }
+        for j in 0..<ny { for i in 0..<nx where inside[j * nx + i] {
+            var v = d[j * nx + i]
+            v = min(v, (i > 0 ? d[j * nx + i - 1] : 0) + 1)
+            v = min(v, (j > 0 ? d[(j - 1) * nx + i] : 0) + 1)
+            d[j * nx + i] = v
+        } }
+        for j in stride(from: ny - 1, through: 0, by: -1) { for i in stride(from: nx - 1, through: 0, by: -1) where inside[j * nx + i] {
+            var v = d[j * nx + i]
+            v = min(v, (i < nx - 1 ? d[j * nx + i + 1] : 0) + 1)
+            v = min(v, (j < ny - 1 ? d[(j + 1) * nx + i] : 0) + 1)
+            d[j * nx + i] = v
+        } }
+        return d
+    }
+}

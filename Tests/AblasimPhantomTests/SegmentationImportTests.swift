@@ -1,0 +1,148 @@
+@testable import AblasimPhantom
+import AblasimCore
+import Foundation
+import XCTest
+
+final class SegmentationImportTests: XCTestCase {
+    /// A synthetic "vertebra" label map at 1.5 mm: a body block, a closed posterior ring
+    /// around a canal, neighbours above and below, in TotalSegmentator numbering (L1 = 31,
+    /// T12 = 32, L2 = 30), written with the requested orientation.
+    static func syntheticSegmentation(orientation: [Double], datatype: String) throws -> NIfTIImage {
+        let h = 1.5
+        let n = 40
+        // World (RAS, mm) label function.
+        func label(_ p: SIMD3<Double>) -> Double {
+            let (x, y, z) = (p.x, p.y, p.z)
+            let inBodyXY = abs(x) <= 20 && y >= 0 && y <= 30
+            if inBodyXY && abs(z) <= 12 { return 31 }
+            if inBodyXY && z >= 20 { return 32 }
+            if inBodyXY && z <= -20 { return 30 }
+            // Posterior ring: pedicles and lamina around a 16 x 14 mm canal, z in [-6, 10].
+            if z >= -6 && z <= 10 && y < 0 && y >= -22 && abs(x) <= 14 {
+                let inCanal = abs(x) <= 8 && y <= -1 && y >= -15
+                if !inCanal { return 31 }
+            }
+            return 0
+        }
+        var values = [Double](repeating: 0, count: n * n * n)
+        // The grid centre sits at world (0, 0, 0) - (0, 0, 0); columns of `orientation` are unit axes.
+        let d = orientation
+        let centre = SIMD3(Double(n - 1), Double(n - 1), Double(n - 1)) / 2
+        var affine = [Double](repeating: 0, count: 16)
+        for r in 0..<3 {
+            for c in 0..<3 { affine[4 * r + c] = d[3 * c + r] * h }
+            affine[4 * r + 3] = -(0..<3).map { d[3 * $0 + r] * h * centre[$0] }.reduce(0, +) + (r == 1 ? 4 : 0)
+        }
+        affine[15] = 1
+        let image0 = try NIfTIImage(dims: SIMD3(n, n, n), pixdim: SIMD3(repeating: h), affine: affine, voxels: .float64(values))
+        for k in 0..<n { for j in 0..<n { for i in 0..<n {
+            values[(k * n + j) * n + i] = label(image0.world(SIMD3(Double(i), Double(j), Double(k))))
+        } } }
+        let voxels: NIfTIImage.Voxels
+        switch datatype {
+        case "int16": voxels = .int16(values.map { Int16($0) })
+        case "float32": voxels = .float32(values.map { Float($0) })
+        default: voxels = .uint8(values.map { UInt8($0) })
+        }
+        return try NIfTIImage(dims: SIMD3(n, n, n), pixdim: SIMD3(repeating: h), affine: affine, voxels: voxels)
+    }
+
+    func testSyntheticImportInSeveralOrientationsAndTypes() throws {
+        let orientations: [(String, [Double])] = [
+            ("RAS", [1, 0, 0, 0, 1, 0, 0, 0, 1]),
+            ("LPS", [-1, 0, 0, 0, -1, 0, 0, 0, 1]),
+            ("PIR", [0, -1, 0, 0, 0, -1, 1, 0, 0]),
+        ]
+        var volumes: [[String: Double]] = []
+        for (code, d) in orientations {
+            for type in ["uint8", "int16", "float32"] where code == "RAS" || type == "uint8" {
+                let seg = try Self.syntheticSegmentation(orientation: d, datatype: type)
+                XCTAssertEqual(seg.orientationCode, code)
+                // Through the file format too (writer + reader), gzip.
+                let reread = try NIfTIImage.decode(try Gzip.compress(try seg.encode()), context: "syn")
+                var o = SegmentationImportOptions()
+                o.voxelMm = 1
+                let p = try SegmentationImporter.makePhantom(segmentation: reread, ct: nil, options: o, context: "\(code)-\(type)")
+                let names = Set(p.legend.values)
+                XCTAssertTrue(names.isSuperset(of: ["cortical_bone", "cancellous_bone", "intervertebral_disc", "epidural_fat", "dura",
+                                                    "csf", "spinal_cord", "nerve_root", "muscle"]), "\(code) \(type): \(names.sorted())")
+                // The canal is where the synthetic foramen is: the anterior cord site lies
+                // behind the body wall (y = 0 in the synthetic world, +4 mm affine shift).
+                let ant = p.landmarks.sites["cord_anterior"]! * 1000
+                XCTAssertTrue(ant.y < 4 && ant.y > -12, "\(code): cord_anterior \(ant)")
+                XCTAssertEqual(abs(ant.x), 0, accuracy: 1.5)
+                XCTAssertEqual(p.tissueName(atWorld: p.landmarks.sites["posterior_wall"]!), "cortical_bone")
+                for axis in [p.landmarks.pedicleLeft!, p.landmarks.pedicleRight!] {
+                    XCTAssertGreaterThan(axis.target.y * 1000, 4, "\(code): target in the body")
+                    XCTAssertLessThan(abs(axis.target.x), abs(axis.entry.x))
+                }
+                XCTAssertLessThan(p.landmarks.pedicleLeft!.entry.x, 0)
+                volumes.append(p.tissueVolumes())
+            }
+        }
+        // Same anatomy whatever the storage orientation: bone volumes agree within 3 %.
+        let bone = volumes.map { ($0["cortical_bone"] ?? 0) + ($0["cancellous_bone"] ?? 0) }
+        for b in bone { XCTAssertEqual(b, bone[0], accuracy: 0.03 * bone[0]) }
+    }
+
+    func testMissingLevelAndBadOptions() throws {
+        let seg = try Self.syntheticSegmentation(orientation: [1, 0, 0, 0, 1, 0, 0, 0, 1], datatype: "uint8")
+        var o = SegmentationImportOptions()
+        o.level = "L4"
+        assertPhantomInputError("vertebra labels present: 30, 31, 32") { _ = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o) }
+        o.level = "X9"
+        assertPhantomInputError("unknown vertebral level") { _ = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o) }
+        o = SegmentationImportOptions(); o.voxelMm = 0.1; o.maxVoxels = 1_000_000
+        assertPhantomInputError("larger --voxel") { _ = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o) }
+        XCTAssertEqual(try SegmentationLabelScheme.verse.label(ofLevel: "L1"), 20)
+        XCTAssertEqual(try SegmentationLabelScheme.verse.label(ofLevel: "T12"), 19)
+        XCTAssertEqual(try SegmentationLabelScheme.totalsegmentator.label(ofLevel: "T11"), 33)
+        XCTAssertEqual(try SegmentationLabelScheme.totalsegmentator.label(ofLevel: "L5"), 27)
+    }
+
+    /// The real TotalSegmentator files of ../shared/data/segmentations, when present.
+    func testRealTotalSegmentatorFiles() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/segmentations")
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("totalseg-example-seg.nii.gz").path) else {
+            throw XCTSkip("\(folder.path) is absent: real-segmentation import not tested")
+        }
+        let seg = try NIfTIImage.read(from: folder.appendingPathComponent("totalseg-example-seg.nii.gz"))
+        XCTAssertEqual(seg.dims, SIMD3(122, 101, 30))
+        XCTAssertEqual(seg.orientationCode, "RAS")
+        let ct = try NIfTIImage.read(from: folder.appendingPathComponent("totalseg-example-ct.nii.gz"))
+        guard case .int16 = ct.voxels else { return XCTFail("the CT should be int16") }
+        var o = SegmentationImportOptions()
+        o.voxelMm = 1.5
+        for (file, level, useCT) in [("totalseg-example-seg.nii.gz", "L1", true), ("totalseg-lumbar-seg.nii.gz", "L3", false)] {
+            o.level = level
+            let s = try NIfTIImage.read(from: folder.appendingPathComponent(file))
+            let p = try SegmentationImporter.makePhantom(segmentation: s, ct: useCT ? ct : nil, options: o, context: file)
+            let v = p.tissueVolumes()
+            let boneMl = ((v["cortical_bone"] ?? 0) + (v["cancellous_bone"] ?? 0)) * 1e6
+            // A lumbar vertebra with a neighbour's endplate regions in the crop: tens of ml.
+            XCTAssertTrue((20...150).contains(boneMl), "\(file) \(level): bone \(boneMl) ml")
+            XCTAssertNotNil(v["intervertebral_disc"], file)
+            XCTAssertNotNil(v["nerve_root"], file)
+            XCTAssertEqual(Set(p.landmarks.sites.keys), Set(Landmarks.standardSites))
+            // At 1.5 mm the epidural space is one voxel or less: any canal tissue is right.
+            let canal: Set<String> = ["epidural_fat", "dura", "csf", "cauda_equina", "spinal_cord"]
+            for site in ["cord_anterior", "cord_posterior"] {
+                let t = p.tissueName(atWorld: p.landmarks.sites[site]!) ?? "outside"
+                XCTAssertTrue(canal.contains(t), "\(file): \(site) in \(t)")
+            }
+            XCTAssertEqual(p.tissueName(atWorld: p.landmarks.sites["posterior_wall"]!), "cortical_bone", file)
+            XCTAssertEqual(p.tissueName(atWorld: p.landmarks.sites["root_left"]!), "nerve_root", file)
+            for axis in [p.landmarks.pedicleLeft!, p.landmarks.pedicleRight!] {
+                let d = axis.direction
+                let medial = atan2(abs(d.x), d.y) * 180 / .pi
+                XCTAssertTrue((5...30).contains(medial), "\(file): medial convergence \(medial)")
+                XCTAssertEqual(p.tissueName(atWorld: axis.target), "cancellous_bone", file)
+            }
+            XCTAssertEqual(v["spinal_cord"] != nil, level == "L1", "\(file): cord from the label at L1, cauda equina at L3")
+            // Round trip through .vox.
+            let back = try Phantom.decodeVox(try p.encodeVox(), context: file)
+            XCTAssertEqual(back.labels, p.labels)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+/// `ablasim phantom ...` run as a user would: the built binary, exit codes and outputs.
+final class PhantomCommandTests: XCTestCase {
+    static func binary() throws -> URL {
+        let candidates = [Bundle(for: PhantomCommandTests.self).bundleURL.deletingLastPathComponent().appendingPathComponent("ablasim"),
+                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                              .deletingLastPathComponent().appendingPathComponent(".build/debug/ablasim")]
+        guard let url = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("the ablasim binary is not built (looked at \(candidates.map(\.path))); run `swift build` first")
+        }
+        return url
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], expect code: Int32, file: StaticString = #filePath, line: UInt = #line) throws -> (out: String, err: String) {
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let result = (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        XCTAssertEqual(process.terminationStatus, code, "ablasim \(arguments.joined(separator: " ")): \(result.1)", file: file, line: line)
+        return result
+    }
+
+    func testGenerateInfoRenderExportAndErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-phantom-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vox = dir.appendingPathComponent("T11.vox").path
+        try run(["phantom", "generate", "--level", "T11", "--tumor", "blastic", "--voxel", "2", "-o", vox], expect: 0)
+        let info = try run(["phantom", "info", vox], expect: 0).out
+        XCTAssertTrue(info.contains("phantom T11-blastic"), info)
+        XCTAssertTrue(info.contains("tumor_blastic") && info.contains("spinal_cord") && info.contains("root_left"), info)
+        let png = dir.appendingPathComponent("s.png").path
+        try run(["phantom", "render", vox, "-o", png], expect: 0)
+        let pngBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: png)))
+        XCTAssertEqual(Array(pngBytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let nii = dir.appendingPathComponent("labels.nii.gz").path
+        try run(["phantom", "export", vox, "-o", nii], expect: 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: nii))
+        let labelText = try String(contentsOfFile: dir.appendingPathComponent("labels.labels.txt").path, encoding: .utf8)
+        XCTAssertTrue(labelText.contains("\"cortical_bone\""))
+
+        // Bad input: exit 2 with a message that says what is valid.
+        let badLevel = try run(["phantom", "generate", "--level", "C5", "-o", dir.appendingPathComponent("x.vox").path], expect: 2).err
+        XCTAssertTrue(badLevel.contains("valid levels"), badLevel)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vox)))
+        bytes[bytes.count - 10] ^= 0x40
+        let corrupt = dir.appendingPathComponent("corrupt.vox")
+        try Data(bytes).write(to: corrupt)
+        let corruptErr = try run(["phantom", "info", corrupt.path], expect: 2).err
+        XCTAssertTrue(corruptErr.contains("corrupt"), corruptErr)
+        try run(["phantom", "import", dir.appendingPathComponent("missing.nii.gz").path, "-o", dir.appendingPathComponent("y.vox").path], expect: 2)
+        try run(["phantom", "export", vox, "-o", dir.appendingPathComponent("labels.txt").path], expect: 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.vox").path), "no output after a failure")
+    }
+}
