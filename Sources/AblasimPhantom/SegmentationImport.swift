@@ -79,16 +79,26 @@ public enum SegmentationImporter {
         let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
         let inverse = try seg.inverseAffine()
 
-        // 1. Bounding box of the chosen vertebra in world mm.
+        // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
+        // and the bounding box of the chosen vertebra in world mm.
+        let cordLabel = o.scheme.cordLabel
+        let n = seg.dims
+        var sourceClass = [UInt8](repeating: 3, count: seg.voxelCount)
         var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
         var present = Set<Int>()
-        let n = seg.dims
         for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
-            let v = Int(seg.value((k * n.y + j) * n.x + i).rounded())
+            let idx = (k * n.y + j) * n.x + i
+            let v = Int(seg.value(idx).rounded())
             if v != 0 { present.insert(v) }
-            guard v == vertebra else { continue }
-            let w = seg.world(SIMD3(Double(i), Double(j), Double(k)))
-            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
+            if v == vertebra {
+                sourceClass[idx] = 0
+                let w = seg.world(SIMD3(Double(i), Double(j), Double(k)))
+                lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
+            } else if o.scheme.vertebraLabels.contains(v) {
+                sourceClass[idx] = 1
+            } else if let cordLabel, v == cordLabel {
+                sourceClass[idx] = 2
+            }
         } } }
         guard lo.x.isFinite else {
             let found = present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
@@ -114,26 +124,18 @@ public enum SegmentationImporter {
         func world(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Double> { first + SIMD3(Double(i), Double(j), Double(k)) * h }
 
         // 2. Resample the class indicators.
-        let cordLabel = o.scheme.cordLabel
         var cls = [UInt8](repeating: soft, count: nx * ny * nz)
-        func classOf(_ v: Int) -> Int {
-            if v == vertebra { return 0 }
-            if o.scheme.vertebraLabels.contains(v) { return 1 }
-            if let cordLabel, v == cordLabel { return 2 }
-            return 3
-        }
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
             let q = NIfTIImage.index(of: world(i, j, k), inverse: inverse)
             let f = q.rounded(.down)
-            var weights = [0.0, 0.0, 0.0, 0.0]
+            var weights = SIMD4<Double>.zero
+            let fx = q.x - f.x, fy = q.y - f.y, fz = q.z - f.z
+            let i0 = Int(f.x), j0 = Int(f.y), k0 = Int(f.z)
             for c in 0..<8 {
-                let ii = Int(f.x) + (c & 1), jj = Int(f.y) + ((c >> 1) & 1), kk = Int(f.z) + ((c >> 2) & 1)
-                let wx = c & 1 == 1 ? q.x - f.x : 1 - (q.x - f.x)
-                let wy = (c >> 1) & 1 == 1 ? q.y - f.y : 1 - (q.y - f.y)
-                let wz = (c >> 2) & 1 == 1 ? q.z - f.z : 1 - (q.z - f.z)
+                let ii = i0 + (c & 1), jj = j0 + ((c >> 1) & 1), kk = k0 + ((c >> 2) & 1)
+                let w = (c & 1 == 1 ? fx : 1 - fx) * ((c >> 1) & 1 == 1 ? fy : 1 - fy) * ((c >> 2) & 1 == 1 ? fz : 1 - fz)
                 let inside = ii >= 0 && jj >= 0 && kk >= 0 && ii < n.x && jj < n.y && kk < n.z
-                let v = inside ? Int(seg.value((kk * n.y + jj) * n.x + ii).rounded()) : 0
-                weights[classOf(v)] += wx * wy * wz
+                weights[inside ? Int(sourceClass[(kk * n.y + jj) * n.x + ii]) : 3] += w
             }
             let c: UInt8 = weights[0] >= 0.5 ? target : weights[1] >= 0.5 ? otherBone : weights[2] >= 0.5 ? cord : soft
             cls[lin(i, j, k)] = c

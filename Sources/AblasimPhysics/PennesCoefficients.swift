@@ -56,7 +56,9 @@ final class PennesCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                     let kb = tb.thermalConductivity
                     conductance = 2 * ka * kb / (ka + kb) / axisH
                 case .fixedTemperature:
-                    conductance = ka / axisH
+                    // The held surface is the shared face, half a cell away, as for the
+                    // fixed outer wall and the film-free limit of a cooled surface.
+                    conductance = 2 * ka / axisH
                 case .cooledSurface(_, let hf):
                     conductance = 1 / (axisH / (2 * ka) + 1 / hf)
                 }

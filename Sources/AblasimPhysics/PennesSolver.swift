@@ -31,6 +31,10 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// Set coagulated voxels' perfusion to zero once Omega >= 1.
     public var perfusionShutdown = true
     private var coefficients: PennesCoefficients<S>
+    /// Freezing (cryoablation): when set at init, `step` uses the phase-change kernel
+    /// (enthalpy form, k(T), frozen tissue unperfused) instead of the Pennes kernel.
+    public let freezing: FreezingModel?
+    private let phaseChange: PhaseChangeCoefficients<S>?
     private let arterial: Double
 
     /// Fraction of the stability limit used when no step is given.
@@ -44,7 +48,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                 initialTemperature: Double = Blood.arterialTemperature,
                 arterialTemperature: Double = Blood.arterialTemperature,
                 dt requested: Double? = nil, safety: Double = PennesSolver.defaultSafety,
-                executor: SlabExecutor = .allCores) throws {
+                executor: SlabExecutor = .allCores, freezing: FreezingModel? = nil) throws {
         guard !materials.isEmpty, materials.count <= MaterialCode.maxMaterials else {
             throw PhysicsError.invalidInput("a model needs 1 to \(MaterialCode.maxMaterials) materials, got \(materials.count)")
         }
@@ -87,7 +91,11 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         tMax = Field3D(grid: grid, repeating: S(initialTemperature))
         tMin = Field3D(grid: grid, repeating: S(initialTemperature))
         let probe = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterialTemperature)
-        let limit = probe.rateBound > 0 ? 1 / probe.rateBound : .infinity
+        try freezing?.validate()
+        self.freezing = freezing
+        phaseChange = freezing.map { PhaseChangeCoefficients<S>(materials: materials, freezing: $0, spacing: grid.spacing,
+                                                                boundary: boundary, arterial: arterialTemperature) }
+        let limit = min(probe.rateBound > 0 ? 1 / probe.rateBound : .infinity, phaseChange?.stabilityLimit ?? .infinity)
         if let requested {
             guard requested.isFinite, requested > 0 else {
                 throw PhysicsError.invalidInput("time step \(requested) s is not valid: it must be finite and > 0")
@@ -105,7 +113,8 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
 
     /// The largest stable step for this model [s].
     public var stabilityLimit: Double {
-        1 / PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterial).rateBound
+        min(1 / PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterial).rateBound,
+            phaseChange?.stabilityLimit ?? .infinity)
     }
 
     /// Changes the step size (e.g. to land exactly on an output time); must stay stable.
@@ -150,6 +159,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     public func advanceTemperature() {
         let t = temperature, tn = scratch, c = codes, q = source
         let tables = coefficients.tables
+        let freezingTables = phaseChange?.tables, step = S(dt)
         let nx = grid.nx, ny = grid.ny
         executor.forEachSlab(planes: grid.nz) { planes in
             for k in planes {
@@ -157,7 +167,11 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                     let o = t.index(0, j, k)
                     let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
                                         strideY: t.strideY, strideZ: t.strideZ)
-                    pennesRowSIMD(row, count: nx, tables: tables)
+                    if let freezingTables {
+                        phaseChangeRowSIMD(row, count: nx, dt: step, tables: freezingTables)
+                    } else {
+                        pennesRowSIMD(row, count: nx, tables: tables)
+                    }
                 }
             }
         }

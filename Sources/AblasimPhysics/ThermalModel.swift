@@ -8,6 +8,8 @@ public struct ThermalModel: Sendable {
     public private(set) var materials: [ThermalMaterial]
     /// Material index per voxel, x fastest.
     public var codes: [UInt8]
+    /// Tissue freezing (set by cryoablation): the solver then runs the phase-change kernel.
+    public var freezing: FreezingModel?
 
     /// A model of one tissue everywhere.
     public init(grid: Grid3D, uniform tissue: Tissue) {
@@ -80,6 +82,7 @@ public struct ThermalModel: Sendable {
                               initialTemperature: Double = Blood.arterialTemperature, dt: Double? = nil,
                               safety: Double = 0.9, executor: SlabExecutor = .allCores) throws -> PennesSolver<S> {
         try PennesSolver<S>(grid: grid, materials: materials, codes: codes, boundary: boundary,
-                            initialTemperature: initialTemperature, dt: dt, safety: safety, executor: executor)
+                            initialTemperature: initialTemperature, dt: dt, safety: safety, executor: executor,
+                            freezing: freezing)
     }
 }

@@ -4,6 +4,7 @@ import ArgumentParser
 enum AblasimSubcommands {
     static let all: [ParsableCommand.Type] = [
         VersionCommand.self,
+        ValidateCommand.self,
         ReportCommand.self,
         PhantomCommand.self,
         SweepCommand.self,

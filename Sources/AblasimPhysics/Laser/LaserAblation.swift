@@ -1,0 +1,218 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AblasimCore
+
+/// Protocol settings of a laser interstitial thermal therapy (SI except the wavelength).
+public struct LaserSettings: Equatable, Sendable {
+    /// Emitted power [W], valid (0, 30] W (interstitial diode lasers: a few W; diffusing tips up to ~30 W).
+    public var power: Double
+    /// Wavelength [nm], 805-1064 (the range the tissue optics are tabulated for).
+    public var wavelength: Double
+    /// Stop once this energy has been delivered [J]; nil runs until the simulation ends.
+    public var energyLimit: Double?
+    /// Emitting length of a diffusing tip [m]; 0 for a bare (flat-cleaved) fibre.
+    public var diffusingLength: Double
+    /// Charring: tissue that reached 100 C absorbs `charringAbsorptionFactor` times more
+    /// (carbonized tissue is nearly black); the fluence is recomputed as the char grows.
+    public var charring: Bool
+    /// mu_a multiplier of charred tissue (estimate: carbonization raises absorption by about
+    /// an order of magnitude in the near infrared).
+    public var charringAbsorptionFactor: Double
+    /// Radius around the fibre beyond which the fluence is taken as zero [m].
+    public var patternRadius: Double
+
+    public static let maximumPower = 30.0
+
+    public init(power: Double, wavelength: Double, energyLimit: Double? = nil, diffusingLength: Double = 0,
+                charring: Bool = false, charringAbsorptionFactor: Double = 10, patternRadius: Double = 0.03) {
+        self.power = power; self.wavelength = wavelength; self.energyLimit = energyLimit
+        self.diffusingLength = diffusingLength; self.charring = charring
+        self.charringAbsorptionFactor = charringAbsorptionFactor; self.patternRadius = patternRadius
+    }
+
+    func validate() throws {
+        guard power.isFinite, power > 0, power <= LaserSettings.maximumPower else {
+            throw PhysicsError.invalidInput(String(format: "laser power %g W is out of range; valid: (0, %g] W emitted power", power, LaserSettings.maximumPower))
+        }
+        try TissueOptics.validate(wavelength: wavelength)
+        if let e = energyLimit, !(e.isFinite && e > 0) {
+            throw PhysicsError.invalidInput("laser energy limit \(e) J is not valid; it must be finite and > 0 (or none)")
+        }
+        guard diffusingLength.isFinite, diffusingLength >= 0, diffusingLength <= 0.05 else {
+            throw PhysicsError.invalidInput(String(format: "laser diffusing length %.4g mm is not valid; expected 0 (bare fibre) to 50 mm", diffusingLength * 1000))
+        }
+        guard charringAbsorptionFactor.isFinite, charringAbsorptionFactor >= 1 else {
+            throw PhysicsError.invalidInput("laser charring absorption factor \(charringAbsorptionFactor) must be finite and >= 1")
+        }
+        guard patternRadius.isFinite, patternRadius > 0 else {
+            throw PhysicsError.invalidInput("laser pattern radius \(patternRadius * 1000) mm must be finite and > 0")
+        }
+    }
+}
+
+/// Installs a laser fibre into a thermal model.
+public enum LaserAblation {
+    /// Returns the laser heat source. A 400 um fibre is sub-voxel and needs no painted
+    /// surface, so the model is only checked (the fibre tip must lie in the grid). The
+    /// fluence is computed from the solver's final materials at the first `update`.
+    public static func install(fibre: ApplicatorAxis, settings: LaserSettings,
+                               into model: inout ThermalModel, name: String = "laser") throws -> LaserSource {
+        try settings.validate()
+        guard model.grid.contains(index: model.grid.index(fibre.tip)) else {
+            throw PhysicsError.invalidInput("laser fibre '\(name)' tip at \(fibre.tip * 1000) mm lies outside the grid")
+        }
+        return LaserSource(name: name, fibre: fibre, settings: settings)
+    }
+}
+
+/// Laser fibre as a heat source in the diffusion approximation.
+///
+/// The emitting part is N isotropic point sources of power P/N: one for a bare fibre, placed
+/// one transport mean free path 1/(mu_a + mu_s') ahead of the tip (the usual replacement of a
+/// collimated beam by an isotropic source at that depth), or N spaced at most one voxel apart
+/// along a diffusing tip. Fluence and heat:
+///
+///   Phi(x) = sum_i (P/N) exp(-tau_i(x)) / (4 pi D r_i)   [W/m^2],   Q(x) = mu_a(x) Phi(x)   [W/m^3]
+///
+/// with r_i the distance to source i [m], D = 1/(3 (mu_a + mu_s')) [m] of the tissue at the
+/// source, and tau_i = integral of mu_eff along the straight path (`PathAttenuation`); in a
+/// uniform medium this is the exact point-source solution Phi = P exp(-mu_eff r) / (4 pi D r)
+/// (analytic-oracles.md, item 7). The voxel holding a source gets the exact mean over the
+/// sphere of equal volume, P [1 - (1 + mu_eff a) exp(-mu_eff a)] / V, instead of the singular
+/// centre value.
+public final class LaserSource: HeatSource {
+    public let name: String
+    public let fibre: ApplicatorAxis
+    public let settings: LaserSettings
+    public var powerFactor: Double = 1
+    /// Energy emitted so far [J].
+    public private(set) var energy: Double = 0
+    /// Power emitted in the last update [W] (0 once the energy limit is reached).
+    public private(set) var currentPower: Double = 0
+    /// Number of charred voxels.
+    public private(set) var charredCount = 0
+    private var pattern: VoxelPattern?
+    private var charred: Set<Int> = []
+    private var lastRecompute = -Double.infinity
+
+    init(name: String, fibre: ApplicatorAxis, settings: LaserSettings) {
+        self.name = name; self.fibre = fibre; self.settings = settings
+    }
+
+    public func update(solver: PennesSolver<Float>, time: Double) throws {
+        if settings.charring, pattern != nil, time - lastRecompute >= 1 {
+            // Grow the char: pattern voxels that reached 100 C.
+            let t = solver.temperature.base
+            var grew = false
+            for i in pattern!.indices where t[i] >= 100 && !charred.contains(i) { charred.insert(i); grew = true }
+            if grew { pattern = nil }
+        }
+        if pattern == nil {
+            try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+            lastRecompute = time
+        }
+        var p = settings.power * min(max(powerFactor, 0), 1)
+        if let limit = settings.energyLimit {
+            p = min(p, max(0, limit - energy) / solver.dt)
+        }
+        currentPower = p
+        guard p > 0 else { return }
+        pattern!.add(scale: p, into: solver.source)
+        energy += p * solver.dt
+    }
+
+    public func channelSamples() -> [ChannelSample] {
+        [ChannelSample(channel: name, power: currentPower, energy: energy)]
+    }
+
+    /// Absorbed power density per watt emitted [1/m^3] at every voxel the light reaches.
+    public func unitPattern(grid: Grid3D, materials: [ThermalMaterial], codes: Field3D<UInt8>) throws -> [(index: Int, value: Double)] {
+        if pattern == nil { try prepare(grid: grid, materials: materials, codes: codes) }
+        return zip(pattern!.indices, pattern!.values).map { ($0, $1) }
+    }
+
+    func prepare(grid: Grid3D, materials: [ThermalMaterial], codes: Field3D<UInt8>) throws {
+        let n = MaterialCode.count
+        var optics = [OpticalProperties?](repeating: nil, count: n)
+        for (m, material) in materials.enumerated() {
+            guard let t = material.tissue else { continue }
+            let o = try TissueOptics.properties(of: t, wavelength: settings.wavelength)
+            optics[m] = o; optics[m | Int(MaterialCode.coagulated)] = o
+        }
+        let muEff = (0..<n).map { optics[$0]?.effectiveAttenuation ?? 0 }
+        let path = PathAttenuation(grid: grid, codes: codes, perCode: muEff)
+        let tipIndex = pointwiseMin(pointwiseMax(grid.index(fibre.tip).rounded(.toNearestOrAwayFromZero), .zero),
+                                    SIMD3(Double(grid.nx - 1), Double(grid.ny - 1), Double(grid.nz - 1)))
+        let tipCode = Int(codes[Int(tipIndex.x), Int(tipIndex.y), Int(tipIndex.z)])
+        guard let tipOptics = optics[tipCode], tipOptics.absorption > 0 else {
+            throw PhysicsError.invalidInput("laser fibre '\(name)': its tip at \(fibre.tip * 1000) mm is not in absorbing tissue (material '\(materials[tipCode & ~Int(MaterialCode.coagulated)].name)')")
+        }
+        var points: [SIMD3<Double>]
+        if settings.diffusingLength > 0 {
+            let hMin = min(grid.spacing.x, grid.spacing.y, grid.spacing.z)
+            let count = max(1, Int((settings.diffusingLength / hMin).rounded(.up)))
+            points = (0..<count).map { fibre.point(behindTip: (Double($0) + 0.5) * settings.diffusingLength / Double(count)) }
+        } else {
+            points = [fibre.tip + fibre.direction * tipOptics.transportMeanFreePath]
+        }
+        let share = 1 / Double(points.count)
+        let d = tipOptics.diffusionCoefficient
+        let v = grid.voxelVolume
+        let a = cbrt(3 * v / (4 * Double.pi))  // radius of the sphere of one voxel's volume [m]
+        let sourceIndex = points.map { grid.index($0) }
+        var indices: [Int] = [], values: [Double] = []
+        guard let box = grid.voxelBox(around: points, radius: settings.patternRadius) else {
+            throw PhysicsError.invalidInput("laser fibre '\(name)' lies outside the grid")
+        }
+        for k in box.lo.z...box.hi.z {
+            for j in box.lo.y...box.hi.y {
+                for i in box.lo.x...box.hi.x {
+                    let pidx = codes.index(i, j, k)
+                    let code = Int(codes.base[pidx])
+                    guard let o = optics[code], o.absorption > 0 else { continue }
+                    let idx = SIMD3(Double(i), Double(j), Double(k))
+                    let x = grid.world(idx)
+                    var phi = 0.0
+                    var near = false
+                    for (s, sIdx) in zip(points, sourceIndex) {
+                        let r = ((x - s) * (x - s)).sum().squareRoot()
+                        guard r <= settings.patternRadius else { continue }
+                        if r < 0.5 * a {
+                            // Source inside this voxel: exact sphere mean of mu_a Phi, stored as Phi.
+                            let m = tipOptics.effectiveAttenuation
+                            let absorbed = share * (1 - (1 + m * a) * exp(-m * a))
+                            phi += absorbed / (4.0 / 3.0 * Double.pi * a * a * a) / tipOptics.absorption
+                            near = true
+                            continue
+                        }
+                        let tau = path.depth(fromIndex: sIdx, toIndex: idx, length: r)
+                        phi += share * exp(-tau) / (4 * Double.pi * d * r)
+                    }
+                    // Absorption in the source voxel uses the source tissue's mu_a (consistent with the sphere mean).
+                    let q = near ? phi * tipOptics.absorption : phi * o.absorption
+                    guard q > 0, q.isFinite else { continue }
+                    indices.append(pidx)
+                    values.append(q)
+                }
+            }
+        }
+        guard !values.isEmpty else {
+            throw PhysicsError.invalidInput("laser fibre '\(name)': no absorbing tissue voxel within \(settings.patternRadius * 1000) mm")
+        }
+        if !charred.isEmpty {
+            // Charred voxels absorb mu_a * factor. Their shielding is not traced along paths:
+            // the fluence is lowered uniformly so the total absorbed power stays that of the
+            // uncharred solution (energy conservation); see docs/laser.md.
+            let before = values.reduce(0, +)
+            for n in values.indices where charred.contains(indices[n]) { values[n] *= settings.charringAbsorptionFactor }
+            let scale = before / values.reduce(0, +)
+            for n in values.indices { values[n] *= scale }
+        }
+        pattern = VoxelPattern(indices: indices, values: values)
+        charredCount = charred.count
+    }
+}

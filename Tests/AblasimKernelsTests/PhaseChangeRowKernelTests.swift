@@ -1,0 +1,96 @@
+import XCTest
+@testable import AblasimKernels
+
+/// Owned tables for the phase-change kernel: codes 0..3 tissues with random properties,
+/// 4 centre-fixed, 5 film, 6 face-fixed, 7 insulated.
+final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
+    var owned: [UnsafeMutablePointer<S>] = []
+    let kind: UnsafeMutablePointer<UInt8>
+    var tables: PhaseChangeTables<S>!
+
+    init<G: RandomNumberGenerator>(using g: inout G) {
+        let n = PennesTables<S>.labelCount
+        kind = .allocate(capacity: n)
+        kind.initialize(repeating: PhaseChangeFace.insulated, count: n)
+        func t(_ f: (Int) -> Double) -> UnsafeMutablePointer<S> {
+            let p = UnsafeMutablePointer<S>.allocate(capacity: n)
+            for i in 0..<n { p[i] = S(f(i)) }
+            owned.append(p)
+            return p
+        }
+        var cf = [Double](repeating: 1, count: n), cu = cf, lat = [Double](repeating: 0, count: n)
+        for i in 0..<4 {
+            kind[i] = PhaseChangeFace.tissue
+            cf[i] = Double.random(in: 1.8e6...2.2e6, using: &g); cu[i] = Double.random(in: 3.4e6...3.9e6, using: &g)
+            lat[i] = Double.random(in: 2e8...3e8, using: &g)
+        }
+        kind[4] = PhaseChangeFace.centreFixed; kind[5] = PhaseChangeFace.film; kind[6] = PhaseChangeFace.faceFixed
+        let ku = (0..<n).map { _ in Double.random(in: 0.4...0.6, using: &g) }
+        let kf = (0..<n).map { _ in Double.random(in: 1.5...2.2, using: &g) }
+        let cm = (0..<n).map { 0.5 * (cf[$0] + cu[$0]) + lat[$0] / 7 }
+        tables = PhaseChangeTables(kind: kind, film: t { _ in 800 }, kUnfrozen: t { ku[$0] }, kDelta: t { kf[$0] - ku[$0] },
+                                   solidus: t { _ in -8 }, liquidus: t { _ in -1 }, inverseRange: t { _ in 1.0 / 7 },
+                                   capFrozen: t { cf[$0] }, capMushy: t { cm[$0] }, capUnfrozen: t { cu[$0] },
+                                   invCapFrozen: t { 1 / cf[$0] }, invCapMushy: t { 1 / cm[$0] }, invCapUnfrozen: t { 1 / cu[$0] },
+                                   enthalpyLiquidus: t { cm[$0] * 7 }, perfusion: t { $0 > 0 && $0 < 4 ? 2e4 : 0 },  // code 0: unperfused
+                                   inverseSpacing: SIMD3(S(2000), S(2000), S(1000)), arterial: 37)
+    }
+    deinit { owned.forEach { $0.deallocate() }; kind.deallocate() }
+}
+
+final class PhaseChangeRowKernelTests: XCTestCase {
+    func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64) -> ([S], [S]) {
+        var g = SplitMix64(state: seed)
+        let tb = PhaseChangeTestTables<S>(using: &g)
+        var box = RowBox<S>(n: n)
+        for i in 0..<box.count {
+            // Temperatures across frozen, mushy and unfrozen branches.
+            box.t[i] = S(Double.random(in: -60...60, using: &g))
+            box.label[i] = UInt8(Int.random(in: 0..<10, using: &g) < 7 ? Int.random(in: 0..<4, using: &g) : Int.random(in: 4..<8, using: &g))
+            box.q[i] = S(Double.random(in: 0...1e6, using: &g))
+        }
+        let dt = S(0.02)
+        let simd = box.run({ r, c, _ in phaseChangeRowSIMD(r, count: c, dt: dt, tables: tb.tables) }, tables: dummyTables())
+        let scalar = box.run({ r, c, _ in phaseChangeRowScalar(r, count: c, dt: dt, tables: tb.tables) }, tables: dummyTables())
+        return (simd, scalar)
+    }
+
+    func dummyTables<S: BinaryFloatingPoint & SIMDScalar>() -> PennesTables<S> {
+        let p = UnsafeMutablePointer<S>.allocate(capacity: 1)
+        return PennesTables(gx: p, gy: p, gz: p, perfusion: p, sourceScale: p, arterial: 0)
+    }
+
+    func testSIMDMatchesScalarReferenceBitwise() {
+        for (n, seed) in [(37, 1), (8, 2), (64, 3), (5, 4)] as [(Int, UInt64)] {
+            let (a, b) = run(Float.self, n: n, seed: seed)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n)")
+            let (c, d) = run(Double.self, n: n, seed: seed)
+            XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n)")
+        }
+    }
+
+    func testLatentHeatHoldsTemperatureInTheFreezingRange() {
+        // One tissue voxel in the mushy zone losing heat at a fixed rate cools C_m / C_u times
+        // slower than an unfrozen one: the latent heat is released over the range.
+        var g = SplitMix64(state: 9)
+        let tb = PhaseChangeTestTables<Double>(using: &g)
+        var box = RowBox<Double>(n: 1)
+        for i in 0..<box.count { box.label[i] = 7; box.t[i] = 0 }   // insulated surroundings
+        box.label[box.offset] = 0   // unperfused tissue
+        box.q[box.offset] = -1e6
+        let dt = 0.01
+        func cooling(from t0: Double) -> Double {
+            box.t[box.offset] = t0
+            let out = box.run({ r, c, _ in phaseChangeRowScalar(r, count: c, dt: dt, tables: tb.tables) }, tables: dummyTables())
+            return t0 - out[box.offset]
+        }
+        let t = tb.tables!
+        XCTAssertEqual(cooling(from: 10), 1e6 * dt / Double(t.capUnfrozen[0]), accuracy: 1e-12)
+        XCTAssertEqual(cooling(from: -4), 1e6 * dt / Double(t.capMushy[0]), accuracy: 1e-12)
+        XCTAssertEqual(cooling(from: -20), 1e6 * dt / Double(t.capFrozen[0]), accuracy: 1e-12)
+        // Non-tissue voxels keep their temperature.
+        box.label[box.offset] = 4
+        XCTAssertEqual(cooling(from: -150), 0)
+    }
+}
+
