@@ -235,7 +235,7 @@ func benchmark<S: BenchScalar>(_: S.Type, phantom: BenchPhantom) throws {
         report(Result(name: "full-step", grid: n, threads: th, precision: p, mlups: mStep,
                       gbs: mStep * (bytesPennes[p]! + bytesDose[p]!) / 1e3, referenceMlups: nil,
                       cpuMlups: th == 1 ? voxels / lastCPUSeconds / 1e6 : nil))
-        say("    cost split of a full step: Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
+        say("    cost split of a full step (separate medians): Pennes \(fmt(100 * tSwift / tStep, 0)) %, dose \(fmt(100 * tDose / tStep, 0)) %")
     }
 }
 

@@ -62,3 +62,39 @@ final class MonitorInterlockTests: XCTestCase {
         XCTAssertTrue(r.flags.contains { $0.kind == "heat-60" })
     }
 }
+
+final class MonitorSolverTests: XCTestCase {
+    /// A heated voxel block in a 12^3 cube of cord tissue, power gated by the monitor as the
+    /// simulation loop does: the cut stops the heating, the cord site peaks after the trip
+    /// (heat still flowing out of the hot core) and then cools.
+    func testCutInterlockWithTheRealSolver() throws {
+        let grid = try Grid3D(nx: 12, ny: 12, nz: 12, isotropic: 1e-3)
+        let model = ThermalModel(grid: grid, uniform: try TissueTable.standard.tissue(named: "spinal_cord"))
+        let solver = try model.makeSolver(Float.self, executor: SlabExecutor(threads: 1))
+        let site = Thermocouple(name: "cord_anterior", structure: .cord, position: grid.world(SIMD3(6, 6, 8)))
+        let m = try ThermocoupleMonitor(thermocouples: [site], solver: solver, thresholds: SafetyThresholds(),
+                                        interlock: Scenario.Interlock(), recordInterval: 1)
+        var factor = 1.0
+        var peak = 0.0
+        while solver.time < 60 {
+            solver.source.fill(0)
+            for k in 5...6 { for j in 5...6 { for i in 5...6 { solver.source[i, j, k] = Float(4e7 * factor) } } }
+            try solver.step()
+            factor = m.observe(solver: solver, time: solver.time)
+            peak = max(peak, m.readings[0])
+        }
+        let r = m.results()
+        let trip = try XCTUnwrap(r.interlock.trippedS, "the 45 C cut-off was never reached; raise the power")
+        print(String(format: "MonitorSolverTests: 45 C at %.2f s, interlock cut, peak %.2f C (overshoot %.2f C), %.2f C at 60 s",
+                     trip, peak, r.interlock.overshootC ?? .nan, m.readings[0]))
+        XCTAssertEqual(factor, 0)
+        XCTAssertGreaterThan(trip, 0)
+        XCTAssertEqual(r.thermocouples[0].crossingsS["45"]!!, trip, accuracy: 1e-9)
+        XCTAssertLessThan(r.thermocouples[0].crossingsS["42"]!!, trip)
+        XCTAssertEqual(r.interlock.overshootC!, peak - 45, accuracy: 1e-9)
+        XCTAssertGreaterThanOrEqual(r.interlock.overshootC!, 0)
+        XCTAssertLessThan(m.readings[0], peak, "the site cools after the cut")
+        XCTAssertEqual(r.thermocouples[0].tMaxC, peak, accuracy: 1e-9)
+        XCTAssertEqual(m.series.times.count, 61)
+    }
+}
