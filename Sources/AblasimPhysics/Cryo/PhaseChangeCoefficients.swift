@@ -47,7 +47,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 perf[m] = S(t.perfusionRate * Blood.density * Blood.specificHeat)
                 perf[m | Int(MaterialCode.coagulated)] = 0  // coagulated: no perfusion, as in the Pennes tables
             case .fixedTemperature:
-                set(m) { kind[$0] = PhaseChangeFace.centreFixed }
+                set(m) { kind[$0] = PhaseChangeFace.faceFixed }  // held on the shared face, as in PennesCoefficients
             case .cooledSurface(_, let hf):
                 set(m) { c in kind[c] = PhaseChangeFace.film; film[c] = S(hf) }
             }
