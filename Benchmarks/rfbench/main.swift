@@ -74,5 +74,6 @@ while solver.time < simulated {
 let wall = Date().timeIntervalSince(start)
 print(String(format: "setup %.2f s; %d steps in %.2f s: thermal steps %.2f s, RF update %.2f s of which potential solves %.2f s (%d re-solves, %d PCG iterations); events %d",
              setup, solver.stepCount, wall, thermal, sources, rf.solveSeconds, rf.potentialSolves, rf.solveIterations, rf.events.count))
-print(String(format: "CPU time: thermal steps %.2f s, RF updates %.2f s (heated box %@)", thermalCPU, sourcesCPU, "\(rf.heatSize)"))
+print(String(format: "CPU time: thermal steps %.2f s, RF updates %.2f s of which potential solves %.2f s (heated box %@)",
+             thermalCPU, sourcesCPU, rf.solveCPUSeconds, "\(rf.heatSize)"))
 print(String(format: "energy %.0f J / %.0f J, G = %@", rf.channelSamples()[0].energy, rf.channelSamples()[1].energy, "\(rf.conductance)"))

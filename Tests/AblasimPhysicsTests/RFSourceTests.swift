@@ -109,6 +109,21 @@ final class RFSourceTests: XCTestCase {
         XCTAssertEqual(integralOfSource(solver), 0)
     }
 
+    func testRampFollowsItsScheduleUpToTheCeiling() throws {
+        var m = try model(n: 30, h: 1 * mm)
+        let p = try probe("monopolar-18g-10mm", name: "p", x: 15, y: 15, z: 10)
+        var options = RFOptions(); options.conductivity = .constant
+        let gen = RFGenerator(mode: .ramp(startWatts: 2, wattsPerSecond: 0.5, ceilingWatts: 5), start: 1)
+        let rf = try RFAblation.install(probes: [p], generators: [gen], into: &m, options: options)
+        let solver = try m.makeSolver(executor: SlabExecutor(threads: 1))
+        for (t, expected) in [(0.5, 0.0), (1, 2), (5, 4), (20, 5)] {
+            solver.source.fill(0)
+            try rf.update(solver: solver, time: t)
+            XCTAssertEqual(rf.channelSamples()[0].power, expected, accuracy: 1e-9, "t = \(t) s")
+            XCTAssertEqual(integralOfSource(solver), expected, accuracy: 0.01 * expected + 1e-12)
+        }
+    }
+
     func testInterlockGateScalesPower() throws {
         var m = try model(n: 36, h: 1 * mm)
         let p = try probe("cooled-bipolar-10", name: "p", x: 18, y: 18, z: 12)
@@ -207,8 +222,8 @@ final class RFSourceTests: XCTestCase {
     }
 
     func testArticulatingProbeReadsItsShaftThermocouples() throws {
-        var m = try model(n: 40, h: 1 * mm)
-        let p = try probe("articulating-bipolar", name: "star", x: 20, y: 20, z: 6)
+        var m = try model(n: 32, h: 1 * mm)
+        let p = try probe("articulating-bipolar", name: "star", x: 16, y: 16, z: 4)
         let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 5))], into: &m)
         let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
         for _ in 0..<20 {

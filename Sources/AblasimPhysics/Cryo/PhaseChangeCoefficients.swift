@@ -47,7 +47,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 perf[m] = S(t.perfusionRate * Blood.density * Blood.specificHeat)
                 perf[m | Int(MaterialCode.coagulated)] = 0  // coagulated: no perfusion, as in the Pennes tables
             case .fixedTemperature:
-                set(m) { kind[$0] = PhaseChangeFace.faceFixed }  // as PennesCoefficients: held on the shared face
+                set(m) { kind[$0] = PhaseChangeFace.faceFixed }  // held on the shared face, as in PennesCoefficients
             case .cooledSurface(_, let hf):
                 set(m) { c in kind[c] = PhaseChangeFace.film; film[c] = S(hf) }
             }
@@ -76,6 +76,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 for b in codes {
                     switch kind[b] {
                     case PhaseChangeFace.tissue: g = max(g, 2 * ka * kMax[b] / (ka + kMax[b]) * ih * ih)
+                    case PhaseChangeFace.centreFixed: g = max(g, ka * ih * ih)
                     case PhaseChangeFace.film: g = max(g, ih / (1 / (2 * ka * ih) + 1 / Double(film[b])))
                     case PhaseChangeFace.faceFixed: g = max(g, 2 * ka * ih * ih)
                     default: break

@@ -15,7 +15,7 @@
 ///   thermocouple at the tip.
 /// - `articulating-bipolar`: navigational bipolar electrode with thermocouples along the
 ///   shaft that monitor the edge of the zone (calibration-targets.md). Modelled straight
-///   (the articulated tip is placed by the caller's tip point). Assumed: 10 G-class shaft,
+///   (the articulated tip is placed by the caller's tip point). Assumed: 2.0 mm shaft,
 ///   radius 1.0 mm; distal active electrode 5 mm, gap 3 mm, return electrode 5 mm; not
 ///   cooled; control thermocouple at the tip; zone-edge thermocouples on the shaft surface at
 ///   10, 15 and 20 mm from the centre of the gap (the zone centre).
