@@ -76,7 +76,6 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 for b in codes {
                     switch kind[b] {
                     case PhaseChangeFace.tissue: g = max(g, 2 * ka * kMax[b] / (ka + kMax[b]) * ih * ih)
-                    case PhaseChangeFace.centreFixed: g = max(g, ka * ih * ih)
                     case PhaseChangeFace.film: g = max(g, ih / (1 / (2 * ka * ih) + 1 / Double(film[b])))
                     case PhaseChangeFace.faceFixed: g = max(g, 2 * ka * ih * ih)
                     default: break
