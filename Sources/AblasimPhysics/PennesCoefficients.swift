@@ -21,9 +21,6 @@ final class PennesCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
     let gx: UnsafeMutablePointer<S>, gy: UnsafeMutablePointer<S>, gz: UnsafeMutablePointer<S>
     let perfusion: UnsafeMutablePointer<S>, sourceScale: UnsafeMutablePointer<S>
     let lnA: UnsafeMutablePointer<Double>, eaOverR: UnsafeMutablePointer<Double>
-    /// Largest `sum of face coefficients + perfusion` per second over all codes [1/s]: the
-    /// explicit scheme is stable (and monotone) for dt <= 1 / rateBound.
-    let rateBound: Double
     let tables: PennesTables<S>
     let doseTables: DoseTables
 
@@ -67,22 +64,17 @@ final class PennesCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
             }
             return conductance / (ta.heatCapacity * axisH)
         }
-        var bound = 0.0
         let materialCodes = Array(0..<min(materials.count, MaterialCode.maxMaterials))
         for a in materialCodes {
-            var sumMax = 0.0
             for (axis, table) in [(h.x, gx), (h.y, gy), (h.z, gz)] {
-                var axisMax = 0.0
                 for b in materialCodes + [Int(MaterialCode.halo)] {
                     let r = faceRate(a, b, axis)
-                    axisMax = max(axisMax, r)
                     for ca in [a, a | Int(MaterialCode.coagulated)] {
                         for cb in b == Int(MaterialCode.halo) ? [b] : [b, b | Int(MaterialCode.coagulated)] {
                             table[ca << PennesTables<S>.labelBits | cb] = S(dt * r)
                         }
                     }
                 }
-                sumMax += 2 * axisMax
             }
             if case .tissue(let t) = materials[a] {
                 let p = t.perfusionRate * Blood.density * Blood.specificHeat / t.heatCapacity
@@ -94,15 +86,12 @@ final class PennesCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                     lnA[c] = log(t.arrheniusA)
                     eaOverR[c] = t.arrheniusEa / gasConstant
                 }
-                sumMax += p
             } else {
                 // Non-tissue voxels accumulate no damage: exp(-inf) = 0.
                 for c in [a, a | Int(MaterialCode.coagulated)] { lnA[c] = -.infinity; eaOverR[c] = 0 }
             }
-            bound = max(bound, sumMax)
         }
         lnA[Int(MaterialCode.halo)] = -.infinity
-        rateBound = bound
         tables = PennesTables(gx: gx, gy: gy, gz: gz, perfusion: perfusion, sourceScale: sourceScale, arterial: S(arterial))
         doseTables = DoseTables(lnA: lnA, eaOverR: eaOverR)
     }

@@ -90,12 +90,14 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         omega = Field3D(grid: grid, repeating: 0)
         tMax = Field3D(grid: grid, repeating: S(initialTemperature))
         tMin = Field3D(grid: grid, repeating: S(initialTemperature))
-        let probe = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterialTemperature)
+        let perSecond = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterialTemperature)
         try freezing?.validate()
         self.freezing = freezing
         phaseChange = freezing.map { PhaseChangeCoefficients<S>(materials: materials, freezing: $0, spacing: grid.spacing,
                                                                 boundary: boundary, arterial: arterialTemperature) }
-        let limit = min(probe.rateBound > 0 ? 1 / probe.rateBound : .infinity, phaseChange?.stabilityLimit ?? .infinity)
+        let bound = PennesSolver.largestRate(codes: codes, perSecond: perSecond)
+        let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit ?? .infinity)
+        stabilityLimit = limit
         if let requested {
             guard requested.isFinite, requested > 0 else {
                 throw PhysicsError.invalidInput("time step \(requested) s is not valid: it must be finite and > 0")
@@ -111,10 +113,29 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterialTemperature)
     }
 
-    /// The largest stable step for this model [s].
-    public var stabilityLimit: Double {
-        min(1 / PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterial).rateBound,
-            phaseChange?.stabilityLimit ?? .infinity)
+    /// The largest stable step for this model [s]: 1 / max over voxels of (sum of the
+    /// voxel's six face rates + its perfusion rate). With dt at or below it every update is
+    /// a convex combination of the old values (monotone, maximum principle). Coagulation
+    /// only removes perfusion, so the limit holds for the whole run.
+    public let stabilityLimit: Double
+
+    /// The largest per-second rate of any voxel, from its actual neighbours: exact where a
+    /// table-wide bound would assume the worst neighbour on every face.
+    static func largestRate(codes c: Field3D<UInt8>, perSecond t: PennesCoefficients<S>) -> Double {
+        let bits = PennesTables<S>.labelBits
+        var worst = 0.0
+        for k in 0..<c.nz { for j in 0..<c.ny {
+            let r = c.row(j, k)
+            for i in 0..<c.nx {
+                let row = Int(r[i]) << bits
+                var sum = Double(t.perfusion[Int(r[i])])
+                sum += Double(t.gx[row | Int(r[i - 1])]) + Double(t.gx[row | Int(r[i + 1])])
+                sum += Double(t.gy[row | Int(r[i - c.strideY])]) + Double(t.gy[row | Int(r[i + c.strideY])])
+                sum += Double(t.gz[row | Int(r[i - c.strideZ])]) + Double(t.gz[row | Int(r[i + c.strideZ])])
+                worst = max(worst, sum)
+            }
+        } }
+        return worst
     }
 
     /// Changes the step size (e.g. to land exactly on an output time); must stay stable.

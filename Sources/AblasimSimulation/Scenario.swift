@@ -10,7 +10,8 @@ public struct Scenario: Equatable, Sendable {
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
     public enum InterlockMode: String, CaseIterable, Sendable { case cut, throttle }
-    public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose }
+    /// Epidural thermoprotection: CO2 or 5 % dextrose dissection, or circulating saline.
+    public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose, saline }
 
     public struct RF: Equatable, Sendable {
         public var mode: RFMode = .bipolar
@@ -70,6 +71,9 @@ public struct Scenario: Equatable, Sendable {
     public var cryo = Cryo()
     public var interlock = Interlock()
     public var epiduralDissection: Dissection = .none
+    /// Temperature of circulating epidural saline [C]; body temperature by default, lower
+    /// to protect against heat, higher against cold.
+    public var salineTempC = 37.0
     public var thermocouples: [ThermocoupleSpec] = []
     /// Tissue property overrides: tissue name -> (property key -> value, file units).
     public var tissueOverrides: [String: [String: Double]] = [:]
@@ -84,7 +88,7 @@ public struct Scenario: Equatable, Sendable {
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
         "cryo.probes", "cryo.protocol_min",
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
-        "thermoprotection.epidural", "thermocouples",
+        "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples",
         "tissue.<name>.<property>",
     ]
     /// Tissue properties `tissue.<name>.<property>` may set (file units).
@@ -151,6 +155,7 @@ public struct Scenario: Equatable, Sendable {
         case "interlock.threshold_c": interlock.thresholdC = try number(38...100, "C")
         case "interlock.mode": interlock.mode = try choice(InterlockMode.self)
         case "thermoprotection.epidural": epiduralDissection = try choice(Dissection.self)
+        case "thermoprotection.saline_temp_c": salineTempC = try number(1...45, "C")
         case "thermocouples":
             thermocouples = []
             for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -241,5 +246,38 @@ public struct Scenario: Equatable, Sendable {
             }
         }
         return out
+    }
+}
+
+extension Scenario {
+    /// Every parameter as its dotted key and text value, the form `set` reads back.
+    public func parameterList() -> [String: String] {
+        var p: [String: String] = [
+            "modality": modality.rawValue, "duration_s": "\(durationS)", "record_interval_s": "\(recordIntervalS)",
+            "interlock.enabled": "\(interlock.enabled)", "interlock.threshold_c": "\(interlock.thresholdC)",
+            "interlock.mode": interlock.mode.rawValue, "thermoprotection.epidural": epiduralDissection.rawValue, "thermoprotection.saline_temp_c": "\(salineTempC)",
+        ]
+        if let phantom { p["phantom"] = phantom }
+        if let threads { p["threads"] = "\(threads)" }
+        switch modality {
+        case .rf:
+            p["rf.mode"] = rf.mode.rawValue; p["rf.placement"] = rf.placement.rawValue
+            p["rf.sequential"] = "\(rf.sequential)"; p["rf.generator"] = rf.generator.rawValue
+            p["rf.target_temp_c"] = "\(rf.targetTempC)"
+            if let probe = rf.probe { p["rf.probe"] = probe }
+            if let w = rf.powerW { p["rf.power_w"] = "\(w)" }
+        case .microwave:
+            p["microwave.power_w"] = "\(microwave.powerW)"; p["microwave.frequency_mhz"] = "\(microwave.frequencyMHz)"
+        case .laser:
+            p["laser.power_w"] = "\(laser.powerW)"; p["laser.wavelength_nm"] = "\(laser.wavelengthNm)"
+            p["laser.energy_j"] = laser.energyJ.map { "\($0)" } ?? "none"
+        case .cryo:
+            p["cryo.probes"] = "\(cryo.probes)"; p["cryo.protocol_min"] = cryo.protocolMin.map { "\($0)" }.joined(separator: ",")
+        }
+        if !thermocouples.isEmpty {
+            p["thermocouples"] = thermocouples.map { "\($0.name)@\($0.positionMM.x),\($0.positionMM.y),\($0.positionMM.z):\($0.structure)" }.joined(separator: ";")
+        }
+        for (t, props) in tissueOverrides { for (k, v) in props { p["tissue.\(t).\(k)"] = "\(v)" } }
+        return p
     }
 }

@@ -55,6 +55,37 @@ public final class Simulation {
         }
     }
 
+    func saveLoopState(to w: inout StateWriter) {
+        w.tag("loop")
+        w.write(nextRecord)
+        w.write(UInt64(generatorSeries.count))
+        for (t, samples) in generatorSeries {
+            w.write(t)
+            w.write(UInt32(samples.count))
+            for s in samples {
+                w.write(s.channel); w.write(s.power); w.write(s.impedance ?? .nan); w.write(s.energy); w.write(s.probeTemperature ?? .nan)
+            }
+        }
+    }
+
+    func restoreLoopState(from r: inout StateReader) throws {
+        try r.expect(tag: "loop")
+        nextRecord = try r.readDouble()
+        let n = Int(try r.read(UInt64.self))
+        var series: [(time: Double, samples: [ChannelSample])] = []
+        for _ in 0..<n {
+            let t = try r.readDouble()
+            let m = Int(try r.read(UInt32.self))
+            var samples: [ChannelSample] = []
+            for _ in 0..<m {
+                let ch = try r.readString(), p = try r.readDouble(), z = try r.readDouble(), e = try r.readDouble(), pt = try r.readDouble()
+                samples.append(ChannelSample(channel: ch, power: p, impedance: z.isNaN ? nil : z, energy: e, probeTemperature: pt.isNaN ? nil : pt))
+            }
+            series.append((t, samples))
+        }
+        generatorSeries = series
+    }
+
     private func recordGenerators() {
         generatorSeries.append((solver.time, sources.flatMap { $0.channelSamples() }))
         nextRecord = solver.time + recordInterval

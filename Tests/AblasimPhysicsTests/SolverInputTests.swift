@@ -25,12 +25,12 @@ final class SolverInputTests: XCTestCase {
 
     func testUnstableTimeStepNamesValueAndLimit() throws {
         let limit = try solver().stabilityLimit
-        // The limit of the explicit scheme: 1 / (largest sum of face rates + perfusion rate);
-        // the largest face rate is the fixed wall's (half cell, 2k / (rho c h^2)), taken for
-        // both faces of each of the three axes.
+        // The limit of the explicit scheme: 1 / (largest sum over a voxel's faces of the face
+        // rates + perfusion rate). The worst voxel is a corner: on each axis one face to the
+        // fixed wall (half cell, 2k / (rho c h^2)) and one to its neighbour (k / (rho c h^2)).
         let alpha = tumour.thermalConductivity / tumour.heatCapacity
         let w = tumour.perfusionRate * Blood.density * Blood.specificHeat / tumour.heatCapacity
-        let expected = 1 / (3 * 2 * 2 * alpha / 1e-6 + w)
+        let expected = 1 / (3 * (2 + 1) * alpha / 1e-6 + w)
         XCTAssertEqual(limit, expected, accuracy: 1e-9 * expected)
         let requested = 2 * limit
         let m = inputError { _ = try self.solver(dt: requested) }

@@ -302,3 +302,38 @@ public final class ThermocoupleMonitor {
         return (out, flags.map(\.flag), record)
     }
 }
+
+extension ThermocoupleMonitor: Checkpointable {
+    /// Everything the monitor has accumulated, so a resumed run reports the same peaks,
+    /// crossings, doses, flags and interlock history as an uninterrupted one.
+    public func saveState(to w: inout StateWriter) {
+        w.tag("monitor")
+        w.write(powerFactor); w.write(lastTime); w.write(Int64(nextRecord))
+        for a in [current, previous, tMax, tMin, cem43, omega, heatCrossing, coldCrossing, cem43Flag, omegaFlag, recordTimes] {
+            w.write(a)
+        }
+        for column in recordValues { w.write(column) }
+        w.write(trippedAt ?? .nan); w.write(peakAfterTrip)
+    }
+
+    public func restoreState(from r: inout StateReader) throws {
+        try r.expect(tag: "monitor")
+        powerFactor = try r.readDouble(); lastTime = try r.readDouble(); nextRecord = Int(try r.read(Int64.self))
+        func read(_ expected: Int?) throws -> [Double] {
+            let a = try r.readDoubles()
+            if let expected, a.count != expected {
+                throw SimulationError.invalidInput("\(r.context): checkpoint has \(a.count) monitor values where \(expected) were expected (different thermocouples?)")
+            }
+            return a
+        }
+        current = try read(n); previous = try read(n); tMax = try read(n); tMin = try read(n)
+        cem43 = try read(n); omega = try read(n)
+        heatCrossing = try read(n * thresholds.heatC.count); coldCrossing = try read(n * thresholds.coldC.count)
+        cem43Flag = try read(n); omegaFlag = try read(n)
+        recordTimes = try read(nil)
+        recordValues = try (0..<n).map { _ in try read(recordTimes.count) }
+        let t = try r.readDouble()
+        trippedAt = t.isNaN ? nil : t
+        peakAfterTrip = try r.readDouble()
+    }
+}

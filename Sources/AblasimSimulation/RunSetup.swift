@@ -1,0 +1,156 @@
+import AblasimCore
+import AblasimPhantom
+import AblasimPhysics
+
+/// A scenario made concrete on a phantom: the thermal model with its probes painted in,
+/// the heat sources, the thermocouples and what the zone metrics need.
+public struct RunSetup {
+    public let phantom: Phantom
+    public let scenario: Scenario
+    public let model: ThermalModel
+    public let sources: [HeatSource]
+    /// The probes as the summary reports them (mm).
+    public let probes: [RunSummary.Probe]
+    /// Probe tips as continuous voxel indices (for the coalescence test).
+    public let tips: [SIMD3<Double>]
+    public let thermocouples: [Thermocouple]
+    /// True where the phantom has tumour, x fastest.
+    public let tumorMask: [Bool]
+    /// Simulated time the protocol needs [s] (sequential RF runs one channel after another).
+    public let duration: Double
+
+    /// Default probe presets per RF mode. Cooled bipolar 15 mm: an active length that fits a
+    /// lumbar body along the transpedicular axis without reaching back into the pedicle
+    /// next to the canal (body depth about 30-35 mm, Phantoms/README.md).
+    public static let defaultBipolarPreset = "cooled-bipolar-15"
+    /// 17 G, 10 mm tip: the osteoid-osteoma RF electrode (calibration-targets.md).
+    public static let defaultMonopolarPreset = "monopolar-17g-10mm"
+    /// Default power ceiling of the temperature-controlled generator [W]; assumed, the
+    /// order of the output of cooled bipolar spine generators (no chart verified,
+    /// calibration-targets.md).
+    public static let defaultRFPowerCeiling = 20.0
+
+    public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws -> RunSetup {
+        var table = TissueTable.standard
+        for (name, props) in scenario.tissueOverrides.sorted(by: { $0.key < $1.key }) {
+            var t = try rethrowInput { try table.tissue(named: name, context: "tissue override") }
+            for (key, value) in props {
+                switch key {
+                case "density": t.density = value
+                case "specific_heat": t.specificHeat = value
+                case "conductivity": t.thermalConductivity = value
+                case "perfusion_ml_min_kg": t.perfusionMlMinKg = value
+                case "sigma_500khz": t.sigmaRF = value
+                default: throw SimulationError.invalidInput("tissue override \(name).\(key) is not a known property; valid: \(Scenario.tissueProperties.joined(separator: ", "))")
+                }
+            }
+            try rethrowInput { try table.set(t, context: "tissue override for \(name)") }
+        }
+        var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
+        var sources: [HeatSource] = []
+        let protection: Thermoprotection.Option?
+        switch scenario.epiduralDissection {
+        case .none: protection = nil
+        case .co2: protection = .co2Dissection
+        case .dextrose: protection = .dextroseDissection
+        case .saline: protection = .salineIrrigation(temperature: scenario.salineTempC)
+        }
+        if let protection, let holder = try rethrowInput({ try Thermoprotection.apply(protection, to: &model, table: table) }) {
+            sources.append(holder)
+        }
+
+        var probes: [RunSummary.Probe] = []
+        var tips: [SIMD3<Double>] = []
+        var duration = scenario.durationS
+        switch scenario.modality {
+        case .rf:
+            let placed = try placeRFProbes(phantom: phantom, scenario: scenario)
+            let power = scenario.rf.powerW ?? defaultRFPowerCeiling
+            let mode: RFGeneratorMode
+            switch scenario.rf.generator {
+            case .temperature: mode = .temperatureControlled(target: scenario.rf.targetTempC, maxPower: power)
+            case .power: mode = .constantPower(watts: power)
+            // Ramp: from 2 W up by 0.1 W/s to the ceiling (assumed, a gentle manual ramp).
+            case .ramp: mode = .ramp(startWatts: min(2, power), wattsPerSecond: 0.1, ceilingWatts: power)
+            }
+            var generators = placed.map { _ in RFGenerator(mode: mode) }
+            if scenario.rf.sequential && placed.count > 1 {
+                generators = RFAblation.sequential(generators, phase: scenario.durationS)
+                duration = scenario.durationS * Double(placed.count)
+            }
+            let rf = try rethrowInput {
+                try RFAblation.install(probes: placed, generators: generators, into: &model, executor: executor)
+            }
+            sources.append(rf)
+            for (c, p) in placed.enumerated() {
+                probes.append(RunSummary.Probe(name: p.name, channel: "ch\(c + 1)", tipMm: mm(p.tip), entryMm: mm(p.entry), energyJ: 0))
+                tips.append(phantom.grid.index(p.tip))
+            }
+        case .microwave, .laser, .cryo:
+            throw SimulationError.invalidInput("modality '\(scenario.modality.rawValue)' is not available in this build; available: rf")
+        }
+
+        var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in
+            Thermocouple(name: name, structure: RunSetup.structure(ofSite: name), position: p)
+        }
+        for spec in scenario.thermocouples { thermocouples.append(try Thermocouple(spec: spec)) }
+        let tumorLabels = Set(phantom.legend.filter { $0.value.hasPrefix("tumor") }.keys)
+        return RunSetup(phantom: phantom, scenario: scenario, model: model, sources: sources, probes: probes, tips: tips,
+                        thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
+                        duration: duration)
+    }
+
+    /// The protected structure a phantom thermocouple site watches, from its name.
+    public static func structure(ofSite name: String) -> NeuralStructure {
+        if name.hasPrefix("cord") { return .cord }
+        if name.hasPrefix("root") { return .root }
+        return .other
+    }
+
+    /// RF probes along the phantom's pedicle axes: tip at the axis target in the body, shaft
+    /// back along the axis to just inside the domain (the real shaft continues to the skin).
+    static func placeRFProbes(phantom: Phantom, scenario: Scenario) throws -> [Probe] {
+        let lm = phantom.landmarks
+        var axes: [(String, PedicleAxis?)] = []
+        switch scenario.rf.placement {
+        case .bipedicular: axes = [("left", lm.pedicleLeft), ("right", lm.pedicleRight)]
+        case .left: axes = [("left", lm.pedicleLeft)]
+        case .right: axes = [("right", lm.pedicleRight)]
+        }
+        let preset = scenario.rf.probe ?? (scenario.rf.mode == .bipolar ? defaultBipolarPreset : defaultMonopolarPreset)
+        return try axes.map { side, axis -> Probe in
+            guard let axis else {
+                throw SimulationError.invalidInput("phantom '\(phantom.name)' has no pedicle_\(side) landmark; add it to the phantom or choose another placement (rf.placement: bipedicular, left, right)")
+            }
+            let entry = shaftStart(grid: phantom.grid, tip: axis.target, through: axis.entry)
+            let probe = try rethrowInput { try ProbePreset.probe(preset, name: side, entry: entry, tip: axis.target) }
+            guard probe.isBipolar == (scenario.rf.mode == .bipolar) else {
+                throw SimulationError.invalidInput("probe preset '\(preset)' is \(probe.isBipolar ? "bipolar" : "monopolar") but rf.mode is \(scenario.rf.mode.rawValue); choose a \(scenario.rf.mode.rawValue) preset: \(ProbePreset.names.filter { $0.contains("bipolar") == (scenario.rf.mode == .bipolar) }.joined(separator: ", "))")
+            }
+            return probe
+        }
+    }
+
+    /// The point where a line from `tip` through `through` leaves the grid, one voxel inside.
+    static func shaftStart(grid: Grid3D, tip: SIMD3<Double>, through: SIMD3<Double>) -> SIMD3<Double> {
+        let a = grid.index(tip), b = grid.index(through)
+        let d = b - a
+        var tMax = Double.infinity
+        let upper = SIMD3<Double>(Double(grid.nx - 2), Double(grid.ny - 2), Double(grid.nz - 2))
+        for c in 0..<3 where d[c] != 0 {
+            let limit = d[c] > 0 ? (upper[c] - a[c]) / d[c] : (1 - a[c]) / d[c]
+            tMax = min(tMax, limit)
+        }
+        let t = max(1, tMax.isFinite ? tMax : 1)
+        return grid.world(a + d * t)
+    }
+}
+
+func mm(_ p: SIMD3<Double>) -> [Double] { [p.x * 1000, p.y * 1000, p.z * 1000] }
+
+/// Turns a lower module's input error into this module's, keeping the message.
+func rethrowInput<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as AblasimError where e.isInputError {
+        throw SimulationError.invalidInput(e.description)
+    }
+}
