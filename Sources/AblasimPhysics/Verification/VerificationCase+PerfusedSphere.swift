@@ -84,8 +84,11 @@ extension VerificationCase {
             } } }
             spacings.append(h * 1000); errors.append(norm.value)
         }
+        // The voxelized sphere is a staircase: first order at best, irregular. Tolerances
+        // 1.2-1.5x the measured errors (h = 0.5, 0.25, 0.125 mm: 4.86e-2, 3.12e-2, 1.60e-2).
+        let tolerance = level == .quick ? 0.06 : level == .standard ? 0.045 : 0.025
         return VerificationResult(name: "perfused-sphere-steady", summary: "steady fixed-temperature sphere vs theta0 (a/r) exp(-m(r-a))",
-                                  norm: "relative L2", error: errors.last!, tolerance: 0.05,
+                                  norm: "relative L2", error: errors.last!, tolerance: tolerance,
                                   observedOrder: observedOrder(spacings: spacings, errors: errors), minimumOrder: nil,
                                   spacingsMillimetres: spacings, errors: errors)
     }
@@ -121,9 +124,12 @@ extension VerificationCase {
             } } }
             spacings.append(h * 1000); errors.append(norm.value)
         }
+        // 1.5x the measured errors (h = 0.5, 0.25, 0.125 mm: 3.42e-2, 9.31e-3, 2.38e-3).
+        let tolerance = level == .quick ? 0.05 : level == .standard ? 0.014 : 0.0036
         return VerificationResult(name: "point-source-steady", summary: "steady point source vs P exp(-m r)/(4 pi k r)",
-                                  norm: "relative L2", error: errors.last!, tolerance: 0.05,
-                                  observedOrder: observedOrder(spacings: spacings, errors: errors), minimumOrder: nil,
+                                  norm: "relative L2", error: errors.last!, tolerance: tolerance,
+                                  observedOrder: observedOrder(spacings: spacings, errors: errors),
+                                  minimumOrder: spacings.count >= 2 ? 1.5 : nil,
                                   spacingsMillimetres: spacings, errors: errors)
     }
 }
