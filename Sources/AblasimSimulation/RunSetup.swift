@@ -86,8 +86,29 @@ public struct RunSetup {
                 probes.append(RunSummary.Probe(name: p.name, channel: "ch\(c + 1)", tipMm: mm(p.tip), entryMm: mm(p.entry), energyJ: 0))
                 tips.append(phantom.grid.index(p.tip))
             }
-        case .microwave, .laser, .cryo:
-            throw SimulationError.invalidInput("modality '\(scenario.modality.rawValue)' is not available in this build; available: rf")
+        case .microwave:
+            let axis = try applicatorAxes(phantom: phantom, count: 1, side: scenario.rf.placement, radius: microwaveShaftRadius)[0]
+            let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6)
+            sources.append(try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) })
+            probes.append(summaryProbe(axis, name: "antenna", channel: "ch1"))
+            tips.append(phantom.grid.index(axis.tip))
+        case .laser:
+            let axis = try applicatorAxes(phantom: phantom, count: 1, side: scenario.rf.placement, radius: laserNeedleRadius)[0]
+            let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm * 1e-9,
+                                         energyLimit: scenario.laser.energyJ)
+            sources.append(try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) })
+            probes.append(summaryProbe(axis, name: "fibre", channel: "ch1"))
+            tips.append(phantom.grid.index(axis.tip))
+        case .cryo:
+            let axes = try applicatorAxes(phantom: phantom, count: scenario.cryo.probes, side: scenario.rf.placement, radius: cryoProbeRadius)
+            let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
+            let settings = CryoSettings(protocolPhases: phases)
+            sources.append(try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) })
+            for (c, a) in axes.enumerated() {
+                probes.append(summaryProbe(a, name: "cryo\(c + 1)", channel: "ch\(c + 1)"))
+                tips.append(phantom.grid.index(a.tip))
+            }
+            duration = max(duration, scenario.cryo.protocolMin.reduce(0, +) * 60)
         }
 
         var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in
@@ -98,6 +119,42 @@ public struct RunSetup {
         return RunSetup(phantom: phantom, scenario: scenario, model: model, sources: sources, probes: probes, tips: tips,
                         thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
                         duration: duration)
+    }
+
+    /// Microwave antenna shaft radius: 14 G, 2.1 mm OD, a common cooled-antenna gauge
+    /// (MicrowaveAntenna preset).
+    static let microwaveShaftRadius = 1.05e-3
+    /// Laser: 400 um fibre through an 18 G needle, OD 1.27 mm (Gangi 1997; ISO 9626).
+    static let laserNeedleRadius = 0.635e-3
+    /// Cryoprobe: 2.4 mm argon probe (Littrup 2009, calibration-targets.md).
+    static let cryoProbeRadius = 1.2e-3
+
+    /// Applicators along the pedicle axes for the non-RF modalities: one applicator goes
+    /// through the pedicle `side` names (left when bipedicular), two use both pedicles; more
+    /// than two do not fit a transpedicular approach.
+    static func applicatorAxes(phantom: Phantom, count: Int, side: Scenario.Placement, radius: Double) throws -> [ApplicatorAxis] {
+        let lm = phantom.landmarks
+        var chosen: [(String, PedicleAxis?)]
+        switch (count, side) {
+        case (1, .right): chosen = [("right", lm.pedicleRight)]
+        case (1, _): chosen = [("left", lm.pedicleLeft)]
+        case (2, _): chosen = [("left", lm.pedicleLeft), ("right", lm.pedicleRight)]
+        default:
+            throw SimulationError.invalidInput("\(count) applicators cannot be placed: transpedicular placement takes 1 or 2 (one per pedicle)")
+        }
+        return try chosen.map { name, axis in
+            guard let axis else {
+                throw SimulationError.invalidInput("phantom '\(phantom.name)' has no pedicle_\(name) landmark for the applicator")
+            }
+            let start = shaftStart(grid: phantom.grid, tip: axis.target, through: axis.entry)
+            let d = axis.target - start
+            let length = (d * d).sum().squareRoot()
+            return try rethrowInput { try ApplicatorAxis(tip: axis.target, direction: d / length, radius: radius, insertedLength: length) }
+        }
+    }
+
+    static func summaryProbe(_ a: ApplicatorAxis, name: String, channel: String) -> RunSummary.Probe {
+        RunSummary.Probe(name: name, channel: channel, tipMm: mm(a.tip), entryMm: mm(a.tip - a.direction * a.insertedLength), energyJ: 0)
     }
 
     /// The protected structure a phantom thermocouple site watches, from its name.

@@ -20,12 +20,13 @@ final class SlurmJobArrayTests: XCTestCase {
             let state = env["ABLASIM_SLURM_STATE"] ?? "/tmp/ablasim-slurm"
             let conf = env["SLURM_CONF"] ?? "\(state)/slurm.conf"
             let slurmEnv = ["SLURM_CONF": conf]
-            if isUp(slurmEnv) { return LocalSlurm(environment: slurmEnv, startedHere: false) }
-            let r = try runCommand("/bin/bash", [script, "up", "--no-install"], timeout: 120)
-            guard r.status == 0, isUp(slurmEnv) else {
-                throw XCTSkip("Slurm cannot start on this machine, so the job-array test is skipped: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) (`scripts/slurm-local up` installs and starts it)")
+            // Slurm is started outside the test run (`scripts/slurm-local up`, as .ci/run does):
+            // daemons started from inside the XCTest process left its child unreaped and hung
+            // the suite, so the test only uses a running Slurm.
+            guard isUp(slurmEnv) else {
+                throw XCTSkip("Slurm is not running, so the job-array test is skipped; start it with `scripts/slurm-local up` (installs slurm-wlm and munge) and run the tests again")
             }
-            return LocalSlurm(environment: slurmEnv, startedHere: true)
+            return LocalSlurm(environment: slurmEnv, startedHere: false)
         }
 
         static func isUp(_ env: [String: String]) -> Bool {
