@@ -32,4 +32,11 @@ public protocol HeatSource: AnyObject {
     var powerFactor: Double { get set }
     /// Current state of each generator channel.
     func channelSamples() -> [ChannelSample]
+    /// The longest step this source tolerates [s] (e.g. a feedback controller's period);
+    /// nil when only the thermal stability limit matters.
+    var maximumTimeStep: Double? { get }
+}
+
+extension HeatSource {
+    public var maximumTimeStep: Double? { nil }
 }

@@ -46,7 +46,8 @@ public final class Simulation {
                     shouldStop: () -> Bool = { false }) throws {
         let remaining = duration - solver.time
         guard remaining > 1e-12 else { return }
-        let steps = Int((remaining / solver.dt).rounded(.up))
+        let cap = sources.compactMap(\.maximumTimeStep).min() ?? .infinity
+        let steps = Int((remaining / min(solver.dt, cap)).rounded(.up))
         try solver.setTimeStep(remaining / Double(steps))
         for _ in 0..<steps {
             if shouldStop() { return }

@@ -203,6 +203,7 @@ final class RFSourceTests: XCTestCase {
         let gen = RFGenerator(mode: .temperatureControlled(target: 70, maxPower: 40))
         let rf = try RFAblation.install(probes: [p], generators: [gen], into: &m)
         let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
+        try solver.setTimeStep(min(solver.dt, rf.maximumTimeStep!))  // as Simulation.run does
         var tip: [Double] = []
         while solver.time < 90 {
             solver.source.fill(0)

@@ -184,6 +184,16 @@ public final class RFSource: HeatSource {
         coolantVoxels = zip(probes, rasters).compactMap { p, r in p.cooling.map { (r.voxels, $0.coolantTemperature) } }
     }
 
+    /// Temperature control samples the probe thermocouple once per step: an assumed
+    /// generator control period of 0.25 s (a few samples per second, as RF generators
+    /// display and regulate) keeps the PI loop from oscillating on coarse grids, where the
+    /// thermal limit alone would allow steps near 1 s.
+    public static let controlPeriod = 0.25
+
+    public var maximumTimeStep: Double? {
+        generators.contains { if case .temperatureControlled = $0.mode { return true } else { return false } } ? RFSource.controlPeriod : nil
+    }
+
     public func channelSamples() -> [ChannelSample] {
         zip(probes, states).map { p, s in
             ChannelSample(channel: p.name, power: s.power, impedance: s.impedance, energy: s.energy, probeTemperature: s.probeTemperature)
