@@ -94,7 +94,7 @@ public struct RunSetup {
             tips.append(phantom.grid.index(axis.tip))
         case .laser:
             let axis = try applicatorAxes(phantom: phantom, count: 1, side: scenario.rf.placement, radius: laserNeedleRadius)[0]
-            let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm * 1e-9,
+            let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
                                          energyLimit: scenario.laser.energyJ)
             sources.append(try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) })
             probes.append(summaryProbe(axis, name: "fibre", channel: "ch1"))
@@ -108,7 +108,7 @@ public struct RunSetup {
                 probes.append(summaryProbe(a, name: "cryo\(c + 1)", channel: "ch\(c + 1)"))
                 tips.append(phantom.grid.index(a.tip))
             }
-            duration = max(duration, scenario.cryo.protocolMin.reduce(0, +) * 60)
+            duration = scenario.cryo.protocolMin.reduce(0, +) * 60  // the protocol sets the length of a cryo run
         }
 
         var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in

@@ -140,7 +140,7 @@ public struct Scenario: Equatable, Sendable {
             guard f == 915 || f == 2450 else { throw bad("915 or 2450 (MHz): the ISM frequencies of interstitial antennas") }
             microwave.frequencyMHz = f
         case "laser.power_w": laser.powerW = try number(0.1...30, "W")
-        case "laser.wavelength_nm": laser.wavelengthNm = try number(600...1100, "nm")
+        case "laser.wavelength_nm": laser.wavelengthNm = try number(805...1064, "nm")
         case "laser.energy_j": laser.energyJ = value.lowercased() == "none" ? nil : try number(1...100_000, "J")
         case "cryo.probes":
             guard let n = Int(value), (1...4).contains(n) else { throw bad("1 to 4 probes") }
