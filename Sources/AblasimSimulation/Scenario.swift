@@ -77,6 +77,8 @@ public struct Scenario: Equatable, Sendable {
     public var thermocouples: [ThermocoupleSpec] = []
     /// Tissue property overrides: tissue name -> (property key -> value, file units).
     public var tissueOverrides: [String: [String: Double]] = [:]
+    /// Heat, cold and dose thresholds of the neural safety monitor (`thresholds.*` keys).
+    public var thresholds = SafetyThresholds()
 
     public init() {}
 
@@ -90,7 +92,7 @@ public struct Scenario: Equatable, Sendable {
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
         "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples",
         "tissue.<name>.<property>",
-    ]
+    ] + SafetyThresholds.keys
     /// Tissue properties `tissue.<name>.<property>` may set (file units).
     public static let tissueProperties = ["density", "specific_heat", "conductivity", "perfusion_ml_min_kg", "sigma_500khz"]
 
@@ -161,6 +163,9 @@ public struct Scenario: Equatable, Sendable {
             for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
                 thermocouples.append(try Scenario.parseThermocouple(String(item), context: context))
             }
+        case _ where key.hasPrefix("thresholds."):
+            try thresholds.set(key, to: value, context: context)
+            try thresholds.validate()
         default:
             let parts = key.split(separator: ".").map(String.init)
             if parts.count == 3, parts[0] == "tissue" {

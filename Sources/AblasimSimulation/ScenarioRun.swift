@@ -14,7 +14,7 @@ public final class ScenarioRun {
         let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
         self.setup = setup
         let solver = try rethrowInput { try setup.model.makeSolver(Float.self, executor: executor) }
-        let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: SafetyThresholds(),
+        let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
         simulation = Simulation(solver: solver, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)
     }

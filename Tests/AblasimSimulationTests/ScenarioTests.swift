@@ -45,6 +45,13 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    func testThresholdKeysReachTheMonitorSettings() throws {
+        var s = Scenario()
+        try s.apply(yaml: "thresholds:\n  cord_cem43_min: 5\n", context: "t.yaml")
+        XCTAssertEqual(s.thresholds.cordCEM43Min, 5)
+        XCTAssertThrowsError(try s.set("thresholds.bogus", to: "1"))
+    }
+
     func testNotAMappingIsAnError() {
         var s = Scenario()
         XCTAssertThrowsError(try s.apply(yaml: "- 1\n- 2\n", context: "list.yaml"))
