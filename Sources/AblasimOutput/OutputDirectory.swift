@@ -1,4 +1,5 @@
 import Foundation
+import AblasimCore
 
 /// The `--out` directory of a run: checked before the run starts, written atomically after.
 public enum OutputDirectory {
@@ -54,31 +55,10 @@ public enum OutputDirectory {
     /// then renamed over the target, so a crash never leaves a half-written file under the
     /// final name. The temporary file is removed when anything fails.
     public static func atomicWrite(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw OutputError.io("cannot create '\(tmp.path)': \(String(cString: strerror(errno)))")
+        do {
+            try data.withUnsafeBytes { try AtomicWrite.write($0, to: url.path) }
+        } catch let e as AtomicWriteError {
+            throw OutputError.io(e.message)
         }
-        var ok = false
-        defer { if !ok { unlink(tmp.path) } }
-        let written: Int = data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { return -1 }
-                off += n
-            }
-            return off
-        }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == data.count, synced else {
-            throw OutputError.io("writing '\(url.path)' failed: \(String(cString: strerror(errno)))")
-        }
-        guard rename(tmp.path, url.path) == 0 else {
-            throw OutputError.io("cannot rename '\(tmp.lastPathComponent)' to '\(url.path)': \(String(cString: strerror(errno)))")
-        }
-        ok = true
     }
 }

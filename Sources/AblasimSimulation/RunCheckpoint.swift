@@ -26,8 +26,8 @@ extension ScenarioRun {
         w.write(RunCheckpoint.magic)
         w.write(fingerprint)
         try simulation.saveState(to: &w)
-        do { try Data(w.bytes).write(to: url, options: .atomic) } catch {
-            throw SimulationError.runtime("cannot write checkpoint '\(url.path)': \(error.localizedDescription)")
+        do { try AtomicWrite.write(w.bytes, to: url.path) } catch let e as AtomicWriteError {
+            throw SimulationError.runtime("cannot write checkpoint: \(e.message)")
         }
     }
 

@@ -1,32 +1,17 @@
 import Foundation
+import AblasimCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Writes a file so that it either exists complete or not at all: the bytes go to a
-/// temporary name in the same folder, are flushed, and the temporary is renamed over
-/// the target (rename(2) is atomic within one file system).
+/// Sweep bookkeeping files, written through the project's one atomic writer
+/// (`AtomicWrite`: temporary, flush, rename), plus the JSON and folder helpers a sweep needs.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw SweepError.runtime("cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; break }
-                offset += n
-            }
-        }
-        if ok { ok = fsync(fd) == 0 }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw SweepError.runtime("cannot write '\(path)': \(reason)")
+        do {
+            try data.withUnsafeBytes { try AtomicWrite.write($0, to: path) }
+        } catch let e as AtomicWriteError {
+            throw SweepError.runtime(e.message)
         }
     }
 

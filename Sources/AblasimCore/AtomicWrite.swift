@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one way the project writes a result file: the bytes go to a new temporary file in
+/// the same directory, are flushed to disk, and the temporary is renamed over the target
+/// (rename(2) is atomic within a file system), so a crash never leaves a half-written file
+/// under the final name. Phantoms, run outputs and sweep bookkeeping all call this.
+public enum AtomicWrite {
+    /// Writes `bytes` to `path`. Throws `AtomicWriteError` saying which step failed and why.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw AtomicWriteError(message: "cannot create '\(tmp)': \(String(cString: strerror(errno))); check that '\(dir)' exists and is writable")
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n <= 0 { break }
+            offset += n
+        }
+        let complete = offset == bytes.count && fsync(fd) == 0
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        guard complete else {
+            unlink(tmp)
+            throw AtomicWriteError(message: "writing '\(path)' failed: \(reason)")
+        }
+        guard rename(tmp, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(tmp)
+            throw AtomicWriteError(message: "cannot rename '\(tmp)' to '\(path)': \(why)")
+        }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path) }
+    }
+}
+
+/// A failed result write: a runtime failure (exit 3), not bad input.
+public struct AtomicWriteError: AblasimError {
+    public let message: String
+    public var description: String { message }
+    public var isInputError: Bool { false }
+}
