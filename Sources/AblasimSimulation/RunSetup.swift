@@ -78,8 +78,12 @@ public struct RunSetup {
                 generators = RFAblation.sequential(generators, phase: scenario.durationS)
                 duration = scenario.durationS * Double(placed.count)
             }
+            var options = RFOptions()
+            if let d = scenario.rf.driftTolerance { options.driftTolerance = d }
+            if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
+            if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }
             let rf = try rethrowInput {
-                try RFAblation.install(probes: placed, generators: generators, into: &model, executor: executor)
+                try RFAblation.install(probes: placed, generators: generators, into: &model, options: options, executor: executor)
             }
             sources.append(rf)
             for (c, p) in placed.enumerated() {

@@ -26,6 +26,10 @@ public struct Scenario: Equatable, Sendable {
         /// Set temperature of the probe thermocouple in temperature-controlled mode [C].
         /// 70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md).
         public var targetTempC = 70.0
+        /// Numerical options of the potential solve (nil: `RFOptions` defaults).
+        public var driftTolerance: Double?
+        public var driftCheckS: Double?
+        public var boxMarginMM: Double?
     }
     public struct Microwave: Equatable, Sendable {
         public var powerW = 60.0
@@ -86,6 +90,7 @@ public struct Scenario: Equatable, Sendable {
     public static let keys: [String] = [
         "phantom", "modality", "duration_s", "record_interval_s", "threads",
         "rf.mode", "rf.placement", "rf.sequential", "rf.probe", "rf.generator", "rf.power_w", "rf.target_temp_c",
+        "rf.drift_tolerance", "rf.drift_check_s", "rf.box_margin_mm",
         "microwave.power_w", "microwave.frequency_mhz",
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
         "cryo.probes", "cryo.protocol_min",
@@ -136,6 +141,9 @@ public struct Scenario: Equatable, Sendable {
         case "rf.generator": rf.generator = try choice(GeneratorMode.self)
         case "rf.power_w": rf.powerW = try number(0.1...250, "W")
         case "rf.target_temp_c": rf.targetTempC = try number(40...105, "C")
+        case "rf.drift_tolerance": rf.driftTolerance = try number(1e-4...0.5, "(relative conductance drift)")
+        case "rf.drift_check_s": rf.driftCheckS = try number(0...60, "s")
+        case "rf.box_margin_mm": rf.boxMarginMM = try number(0...200, "mm")
         case "microwave.power_w": microwave.powerW = try number(1...200, "W")
         case "microwave.frequency_mhz":
             let f = try number(1...10_000, "MHz")
@@ -271,6 +279,9 @@ extension Scenario {
             p["rf.target_temp_c"] = "\(rf.targetTempC)"
             if let probe = rf.probe { p["rf.probe"] = probe }
             if let w = rf.powerW { p["rf.power_w"] = "\(w)" }
+            if let d = rf.driftTolerance { p["rf.drift_tolerance"] = "\(d)" }
+            if let d = rf.driftCheckS { p["rf.drift_check_s"] = "\(d)" }
+            if let m = rf.boxMarginMM { p["rf.box_margin_mm"] = "\(m)" }
         case .microwave:
             p["microwave.power_w"] = "\(microwave.powerW)"; p["microwave.frequency_mhz"] = "\(microwave.frequencyMHz)"
         case .laser:
