@@ -1,3 +1,4 @@
+import Foundation
 import AblasimCore
 import AblasimPhantom
 import AblasimPhysics
@@ -91,25 +92,28 @@ public struct RunSetup {
                 tips.append(phantom.grid.index(p.tip))
             }
         case .microwave:
-            let axis = try applicatorAxes(phantom: phantom, count: 1, side: scenario.rf.placement, radius: microwaveShaftRadius)[0]
+            let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: microwaveShaftRadius, kind: "microwave antenna")[0]
             let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6)
             sources.append(try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) })
-            probes.append(summaryProbe(axis, name: "antenna", channel: "ch1"))
+            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: "ch1"))
             tips.append(phantom.grid.index(axis.tip))
         case .laser:
-            let axis = try applicatorAxes(phantom: phantom, count: 1, side: scenario.rf.placement, radius: laserNeedleRadius)[0]
+            let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: laserNeedleRadius, kind: "laser fibre")[0]
             let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
                                          energyLimit: scenario.laser.energyJ)
             sources.append(try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) })
-            probes.append(summaryProbe(axis, name: "fibre", channel: "ch1"))
+            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: "ch1"))
             tips.append(phantom.grid.index(axis.tip))
         case .cryo:
-            let axes = try applicatorAxes(phantom: phantom, count: scenario.cryo.probes, side: scenario.rf.placement, radius: cryoProbeRadius)
+            // Explicit trajectories set the number of cryoprobes; otherwise cryo.probes does.
+            let count = scenario.trajectories.isEmpty ? scenario.cryo.probes : scenario.trajectories.count
+            let named = try applicatorAxes(phantom: phantom, scenario: scenario, count: count, radius: cryoProbeRadius, kind: "cryoprobe")
+            let axes = named.map(\.axis)
             let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
             let settings = CryoSettings(protocolPhases: phases)
             sources.append(try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) })
             for (c, a) in axes.enumerated() {
-                probes.append(summaryProbe(a, name: "cryo\(c + 1)", channel: "ch\(c + 1)"))
+                probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: "ch\(c + 1)"))
                 tips.append(phantom.grid.index(a.tip))
             }
             duration = scenario.cryo.protocolMin.reduce(0, +) * 60  // the protocol sets the length of a cryo run
@@ -133,27 +137,66 @@ public struct RunSetup {
     /// Cryoprobe: 2.4 mm argon probe (Littrup 2009, calibration-targets.md).
     static let cryoProbeRadius = 1.2e-3
 
-    /// Applicators along the pedicle axes for the non-RF modalities: one applicator goes
-    /// through the pedicle `side` names (left when bipedicular), two use both pedicles; more
-    /// than two do not fit a transpedicular approach.
-    static func applicatorAxes(phantom: Phantom, count: Int, side: Scenario.Placement, radius: Double) throws -> [ApplicatorAxis] {
-        let lm = phantom.landmarks
-        var chosen: [(String, PedicleAxis?)]
-        switch (count, side) {
-        case (1, .right): chosen = [("right", lm.pedicleRight)]
-        case (1, _): chosen = [("left", lm.pedicleLeft)]
-        case (2, _): chosen = [("left", lm.pedicleLeft), ("right", lm.pedicleRight)]
-        default:
-            throw SimulationError.invalidInput("\(count) applicators cannot be placed: transpedicular placement takes 1 or 2 (one per pedicle)")
-        }
-        return try chosen.map { name, axis in
-            guard let axis else {
-                throw SimulationError.invalidInput("phantom '\(phantom.name)' has no pedicle_\(name) landmark for the applicator")
+    /// Microwave, laser and cryo applicators: along the explicit trajectories when the
+    /// scenario has them (their number must be `count`), otherwise along the pedicle axes:
+    /// one applicator goes through the pedicle `rf.placement` names (left when
+    /// bipedicular), two use both pedicles; more than two do not fit a transpedicular
+    /// approach. Each shaft is checked clear of the canal and the nerve roots.
+    static func applicatorAxes(phantom: Phantom, scenario: Scenario, count: Int, radius: Double, kind: String) throws -> [(name: String, axis: ApplicatorAxis)] {
+        let planned: [PlannedTrajectory]
+        if !scenario.trajectories.isEmpty {
+            guard scenario.trajectories.count == count else {
+                throw SimulationError.invalidInput("the trajectories key gives \(scenario.trajectories.count) trajectories (\(scenario.trajectories.map(\.name).joined(separator: ", "))) but a \(kind) run places \(count); give exactly \(count)")
             }
-            let start = shaftStart(grid: phantom.grid, tip: axis.target, through: axis.entry)
-            let d = axis.target - start
+            planned = try plannedTrajectories(phantom: phantom, scenario: scenario, sides: [])
+        } else {
+            switch (count, scenario.rf.placement) {
+            case (1, .right): planned = try plannedTrajectories(phantom: phantom, scenario: scenario, sides: ["right"])
+            case (1, _): planned = try plannedTrajectories(phantom: phantom, scenario: scenario, sides: ["left"])
+            case (2, _): planned = try plannedTrajectories(phantom: phantom, scenario: scenario, sides: ["left", "right"])
+            default:
+                throw SimulationError.invalidInput("\(count) applicators cannot be placed along the pedicles: transpedicular placement takes 1 or 2 (one per pedicle); give more with the trajectories key")
+            }
+        }
+        return try planned.map { p in
+            let d = p.tip - p.shaftStart
             let length = (d * d).sum().squareRoot()
-            return try rethrowInput { try ApplicatorAxis(tip: axis.target, direction: d / length, radius: radius, insertedLength: length) }
+            let axis = try rethrowInput { try ApplicatorAxis(tip: p.tip, direction: d / length, radius: radius, insertedLength: length) }
+            let shaft = try rethrowInput { try axis.voxels(in: phantom.grid, context: "\(kind) '\(p.name)' (\(p.origin))") }
+            try checkClearOfNeuralStructures(shaft: shaft, applicator: "\(kind) '\(p.name)'", tip: p.tip, entry: p.shaftStart,
+                                             placement: p.origin, phantom: phantom)
+            return (p.name, axis)
+        }
+    }
+
+    /// One applicator's straight path, world [m]: tip, and where its shaft starts (one voxel
+    /// inside the edge of the grid, back along the line from the tip through the entry).
+    struct PlannedTrajectory {
+        var name: String
+        var tip: SIMD3<Double>
+        var shaftStart: SIMD3<Double>
+        /// Where the path came from, for messages.
+        var origin: String
+    }
+
+    /// The explicit trajectories of the scenario if it has any, otherwise the phantom's
+    /// pedicle axes of `sides` ("left", "right").
+    static func plannedTrajectories(phantom: Phantom, scenario: Scenario, sides: [String]) throws -> [PlannedTrajectory] {
+        if !scenario.trajectories.isEmpty {
+            return scenario.trajectories.map { t in
+                let tip = t.tipMM / 1000
+                return PlannedTrajectory(name: t.name, tip: tip, shaftStart: shaftStart(grid: phantom.grid, tip: tip, through: t.entryMM / 1000),
+                                         origin: String(format: "trajectory '%@' of the trajectories key: entry %.1f, %.1f, %.1f mm, tip %.1f, %.1f, %.1f mm",
+                                                        t.name, t.entryMM.x, t.entryMM.y, t.entryMM.z, t.tipMM.x, t.tipMM.y, t.tipMM.z))
+            }
+        }
+        let lm = phantom.landmarks
+        return try sides.map { side in
+            guard let axis = side == "left" ? lm.pedicleLeft : lm.pedicleRight else {
+                throw SimulationError.invalidInput("phantom '\(phantom.name)' has no pedicle_\(side) landmark; add it to the phantom, choose another placement (rf.placement: bipedicular, left, right) or give the path with the trajectories key (NAME@ex,ey,ez->tx,ty,tz, mm)")
+            }
+            return PlannedTrajectory(name: side, tip: axis.target, shaftStart: shaftStart(grid: phantom.grid, tip: axis.target, through: axis.entry),
+                                     origin: "along the phantom's pedicle_\(side) landmark; or give the path with the trajectories key")
         }
     }
 
@@ -168,26 +211,26 @@ public struct RunSetup {
         return .other
     }
 
-    /// RF probes along the phantom's pedicle axes: tip at the axis target in the body, shaft
-    /// back along the axis to just inside the domain (the real shaft continues to the skin).
+    /// RF probes along the explicit trajectories, or the phantom's pedicle axes: tip at the
+    /// axis target in the body, shaft back along the axis to just inside the domain (the
+    /// real shaft continues to the skin). Each rasterized shaft (electrodes and insulation)
+    /// is checked clear of the canal and the nerve roots.
     static func placeRFProbes(phantom: Phantom, scenario: Scenario) throws -> [Probe] {
-        let lm = phantom.landmarks
-        var axes: [(String, PedicleAxis?)] = []
+        let sides: [String]
         switch scenario.rf.placement {
-        case .bipedicular: axes = [("left", lm.pedicleLeft), ("right", lm.pedicleRight)]
-        case .left: axes = [("left", lm.pedicleLeft)]
-        case .right: axes = [("right", lm.pedicleRight)]
+        case .bipedicular: sides = ["left", "right"]
+        case .left: sides = ["left"]
+        case .right: sides = ["right"]
         }
         let preset = scenario.rf.probe ?? (scenario.rf.mode == .bipolar ? defaultBipolarPreset : defaultMonopolarPreset)
-        return try axes.map { side, axis -> Probe in
-            guard let axis else {
-                throw SimulationError.invalidInput("phantom '\(phantom.name)' has no pedicle_\(side) landmark; add it to the phantom or choose another placement (rf.placement: bipedicular, left, right)")
-            }
-            let entry = shaftStart(grid: phantom.grid, tip: axis.target, through: axis.entry)
-            let probe = try rethrowInput { try ProbePreset.probe(preset, name: side, entry: entry, tip: axis.target) }
+        return try plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides).map { p -> Probe in
+            let probe = try rethrowInput { try ProbePreset.probe(preset, name: p.name, entry: p.shaftStart, tip: p.tip) }
             guard probe.isBipolar == (scenario.rf.mode == .bipolar) else {
                 throw SimulationError.invalidInput("probe preset '\(preset)' is \(probe.isBipolar ? "bipolar" : "monopolar") but rf.mode is \(scenario.rf.mode.rawValue); choose a \(scenario.rf.mode.rawValue) preset: \(ProbePreset.names.filter { $0.contains("bipolar") == (scenario.rf.mode == .bipolar) }.joined(separator: ", "))")
             }
+            let raster = try rethrowInput { try probe.rasterize(on: phantom.grid, context: "probe '\(p.name)' (\(p.origin))") }
+            try checkClearOfNeuralStructures(shaft: raster.voxels, applicator: "probe '\(p.name)'", tip: p.tip, entry: p.shaftStart,
+                                             placement: p.origin, phantom: phantom)
             return probe
         }
     }

@@ -79,6 +79,9 @@ public struct Scenario: Equatable, Sendable {
     /// to protect against heat, higher against cold.
     public var salineTempC = 37.0
     public var thermocouples: [ThermocoupleSpec] = []
+    /// Applicator trajectories given explicitly (`trajectories` key); empty: along the
+    /// phantom's pedicle axes.
+    public var trajectories: [Trajectory] = []
     /// Tissue property overrides: tissue name -> (property key -> value, file units).
     public var tissueOverrides: [String: [String: Double]] = [:]
     /// Heat, cold and dose thresholds of the neural safety monitor (`thresholds.*` keys).
@@ -95,7 +98,7 @@ public struct Scenario: Equatable, Sendable {
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
         "cryo.probes", "cryo.protocol_min",
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
-        "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples",
+        "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples", "trajectories",
         "tissue.<name>.<property>",
     ] + SafetyThresholds.keys
     /// Tissue properties `tissue.<name>.<property>` may set (file units).
@@ -171,6 +174,19 @@ public struct Scenario: Equatable, Sendable {
             for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
                 thermocouples.append(try Scenario.parseThermocouple(String(item), context: context))
             }
+        case "trajectories":
+            var list: [Trajectory] = []
+            for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+                let t = try Trajectory.parse(String(item), context: context)
+                guard !list.contains(where: { $0.name == t.name }) else {
+                    throw SimulationError.invalidInput("\(context): trajectory name '\(t.name)' is used twice; each applicator needs its own name")
+                }
+                list.append(t)
+            }
+            guard list.count <= 4 else {
+                throw SimulationError.invalidInput("\(context): \(list.count) trajectories given; at most 4 applicators (one per channel or cryoprobe)")
+            }
+            trajectories = list
         case _ where key.hasPrefix("thresholds."):
             try thresholds.set(key, to: value, context: context)
             try thresholds.validate()
@@ -241,7 +257,16 @@ public struct Scenario: Equatable, Sendable {
         for key in map.keys.sorted() {
             let full = prefix.isEmpty ? key : prefix + "." + key
             let v = map[key]!
-            if full == "thermocouples", let list = v as? [Any] {
+            if full == "trajectories", let list = v as? [Any] {
+                let items = list.map { item -> String in
+                    if let m = item as? [String: Any] {
+                        func xyz(_ k: String) -> String { (m[k] as? [Any])?.map { "\($0)" }.joined(separator: ",") ?? "" }
+                        return "\(m["name"] ?? "")@\(xyz("entry_mm"))->\(xyz("tip_mm"))"
+                    }
+                    return "\(item)"
+                }
+                out.append((full, items.joined(separator: ";")))
+            } else if full == "thermocouples", let list = v as? [Any] {
                 let items = list.map { item -> String in
                     if let m = item as? [String: Any] {
                         let pos = (m["position_mm"] as? [Any])?.map { "\($0)" }.joined(separator: ",") ?? ""
@@ -293,6 +318,7 @@ extension Scenario {
         if !thermocouples.isEmpty {
             p["thermocouples"] = thermocouples.map { "\($0.name)@\($0.positionMM.x),\($0.positionMM.y),\($0.positionMM.z):\($0.structure)" }.joined(separator: ";")
         }
+        if !trajectories.isEmpty { p["trajectories"] = trajectories.map(\.text).joined(separator: ";") }
         for (t, props) in tissueOverrides { for (k, v) in props { p["tissue.\(t).\(k)"] = "\(v)" } }
         return p
     }

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
             ablasim run Phantoms/T11-lytic.vox --bipolar --sequential --epidural co2 --thermocouple extra@0,-12,5:cord --out out/T11-seq
           Everything else from a scenario file, with one value overridden:
             ablasim run Phantoms/L1-lytic.vox --scenario my.yaml --set tissue.tumor_lytic.perfusion_ml_min_kg=250 --out out/x
+          One probe along your own path, entry then tip in mm (a shaft through the spinal canal or
+          a nerve root is refused with exit 2; docs/placement.md):
+            ablasim run Phantoms/L1-lytic.vox --bipolar --set 'trajectories=p1@-18.5,-34,4.7->-9,4.1,1.9' --out out/L1-p1
           Study the unprotected case and fail (exit 1) if any flag is raised:
             ablasim run Phantoms/L1-lytic.vox --bipolar --no-interlock --fail-on-flag --out out/unprotected
 

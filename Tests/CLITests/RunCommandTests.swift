@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+/// `ablasim run` bad input as a user meets it: the built binary, exit code 2 and the message.
+final class RunCommandTests: XCTestCase {
+    func run(_ arguments: [String], expect code: Int32, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let process = Process()
+        process.executableURL = try PhantomCommandTests.binary()
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let message = String(decoding: e, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, code, "ablasim \(arguments.joined(separator: " ")): \(message)", file: file, line: line)
+        return message
+    }
+
+    /// A probe aimed from behind the lamina straight forward to the tumour centre crosses
+    /// the canal: refused before any simulation, exit 2, with where and what is valid.
+    func testProbeThroughTheCanalIsExit2() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vox = dir.appendingPathComponent("L1.vox").path
+        // Generated L1: tumour centre (0, -3.4, 0) mm, canal between y = -18.5 and -31.5 mm on the midline.
+        _ = try run(["phantom", "generate", "--level", "L1", "--voxel", "2", "--margin", "2", "-o", vox], expect: 0)
+        let out = dir.appendingPathComponent("out").path
+        let rf = try run(["run", vox, "--bipolar", "--set", "trajectories=mid@0,-45,0->0,-3.4,0", "--out", out, "--quiet"], expect: 2)
+        XCTAssertTrue(rf.contains("probe 'mid' passes through the spinal canal ("), rf)
+        XCTAssertTrue(rf.contains(" at voxel ("), rf)
+        XCTAssertTrue(rf.contains("canal labels are dura (8), csf"), rf)
+        XCTAssertTrue(rf.contains("move the entry or tip"), rf)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/summary.json"))
+
+        // The same path from a scenario file, for a laser fibre.
+        let yaml = dir.appendingPathComponent("s.yaml")
+        try "trajectories:\n  - {name: fibre1, entry_mm: [0, -45, 0], tip_mm: [0, -3.4, 0]}\n".write(to: yaml, atomically: true, encoding: .utf8)
+        let laser = try run(["run", vox, "--laser", "--scenario", yaml.path, "--out", out, "--overwrite", "--quiet"], expect: 2)
+        XCTAssertTrue(laser.contains("laser fibre 'fibre1' passes through the spinal canal"), laser)
+        XCTAssertTrue(laser.contains("trajectory 'fibre1' of the trajectories key"), laser)
+
+        let malformed = try run(["run", vox, "--bipolar", "--set", "trajectories=mid@0,-45->0,-3.4,0", "--out", out, "--overwrite", "--quiet"], expect: 2)
+        XCTAssertTrue(malformed.contains("expected NAME@ex,ey,ez->tx,ty,tz"), malformed)
+    }
+}
