@@ -60,6 +60,14 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
     /// Per axis: 1 / h [1/m] and 1 / h^2 [1/m^2].
     public var inverseSpacing: SIMD3<Scalar>
     public var arterial: Scalar
+    /// Optional fast path for unfrozen blocks: `unfrozenFaces[axis * labelCount^2 + (a << labelBits | b)]`
+    /// holds `face(kUnfrozen[a], b, tb, invH)` for tb at or above b's liquidus (fill it with
+    /// `unfrozenFace(_:_:axis:)`), and `unfrozenAbove` is the largest liquidus of any tissue code.
+    /// Where all seven temperatures of a block's stencil are >= `unfrozenAbove`, k(T) = k_u for
+    /// every voxel involved and the kernel reads these faces instead of computing them: the
+    /// same values, bit for bit.
+    public var unfrozenFaces: UnsafePointer<Scalar>?
+    public var unfrozenAbove: Scalar
 
     @inlinable
     public init(kind: UnsafePointer<UInt8>, film: UnsafePointer<Scalar>, kUnfrozen: UnsafePointer<Scalar>, kDelta: UnsafePointer<Scalar>,
@@ -67,13 +75,27 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
                 capFrozen: UnsafePointer<Scalar>, capMushy: UnsafePointer<Scalar>, capUnfrozen: UnsafePointer<Scalar>,
                 invCapFrozen: UnsafePointer<Scalar>, invCapMushy: UnsafePointer<Scalar>, invCapUnfrozen: UnsafePointer<Scalar>,
                 enthalpyLiquidus: UnsafePointer<Scalar>, perfusion: UnsafePointer<Scalar>,
-                inverseSpacing: SIMD3<Scalar>, arterial: Scalar) {
+                inverseSpacing: SIMD3<Scalar>, arterial: Scalar,
+                unfrozenFaces: UnsafePointer<Scalar>? = nil, unfrozenAbove: Scalar = .infinity) {
         self.kind = kind; self.film = film; self.kUnfrozen = kUnfrozen; self.kDelta = kDelta
         self.solidus = solidus; self.liquidus = liquidus; self.inverseRange = inverseRange
         self.capFrozen = capFrozen; self.capMushy = capMushy; self.capUnfrozen = capUnfrozen
         self.invCapFrozen = invCapFrozen; self.invCapMushy = invCapMushy; self.invCapUnfrozen = invCapUnfrozen
         self.enthalpyLiquidus = enthalpyLiquidus; self.perfusion = perfusion
         self.inverseSpacing = inverseSpacing; self.arterial = arterial
+        self.unfrozenFaces = unfrozenFaces; self.unfrozenAbove = unfrozenAbove
+    }
+
+    /// Entries of `unfrozenFaces`: 3 axes x labelCount^2.
+    public static var unfrozenFaceCount: Int { 3 * PennesTables<Scalar>.labelCount * PennesTables<Scalar>.labelCount }
+
+    /// The unfrozen face of tissue code a towards code b along `axis` (0 x, 1 y, 2 z), computed
+    /// by `face` itself (with b above its liquidus), so the fast path is bitwise the general one.
+    @inlinable
+    public func unfrozenFace(_ a: Int, _ b: Int, axis: Int) -> Scalar {
+        guard kind[a] == PhaseChangeFace.tissue else { return 0 }
+        let warm = Swift.max(liquidus[b], 0) + 100
+        return face(conductivity(a, Swift.max(liquidus[a], 0) + 100), b, warm, inverseSpacing[axis])
     }
 
     /// Frozen fraction phi(T) of code l.
@@ -164,6 +186,31 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         var active = SIMDMask<V.MaskStorage>()
         let lab = r.label + i
         let tr = r.t + i
+        let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t0, xm), pointwiseMin(xp, ym)), pointwiseMin(pointwiseMin(yp, zm), zp)).min()
+        if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove {
+            // Unfrozen block: k(T) = k_u everywhere in the stencil, phi = 0; tabulated faces.
+            let bits = PennesTables<S>.labelBits
+            let fx = faces, fy = faces + (1 << (2 * bits)), fz = faces + (2 << (2 * bits))
+            for k in 0..<w {
+                let l = Int(lab[k])
+                guard tb.kind[l] == PhaseChangeFace.tissue else {
+                    cf[k] = 1; cm[k] = 1; cu[k] = 1; icf[k] = 1; icm[k] = 1; icu[k] = 1; range[k] = 1; hl[k] = 1
+                    continue
+                }
+                active[k] = true
+                let row = l << bits
+                gxm[k] = fx[row | Int(lab[k - 1])]
+                gxp[k] = fx[row | Int(lab[k + 1])]
+                gym[k] = fy[row | Int(lab[k - sy])]
+                gyp[k] = fy[row | Int(lab[k + sy])]
+                gzm[k] = fz[row | Int(lab[k - sz])]
+                gzp[k] = fz[row | Int(lab[k + sz])]
+                pf[k] = tb.perfusion[l]
+                ts[k] = tb.solidus[l]; range[k] = tb.liquidus[l] - tb.solidus[l]; hl[k] = tb.enthalpyLiquidus[l]
+                cf[k] = tb.capFrozen[l]; cm[k] = tb.capMushy[l]; cu[k] = tb.capUnfrozen[l]
+                icf[k] = tb.invCapFrozen[l]; icm[k] = tb.invCapMushy[l]; icu[k] = tb.invCapUnfrozen[l]
+            }
+        } else {
         for k in 0..<w {
             let l = Int(lab[k])
             guard tb.kind[l] == PhaseChangeFace.tissue else {
@@ -184,6 +231,7 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
             ts[k] = tb.solidus[l]; range[k] = tb.liquidus[l] - tb.solidus[l]; hl[k] = tb.enthalpyLiquidus[l]
             cf[k] = tb.capFrozen[l]; cm[k] = tb.capMushy[l]; cu[k] = tb.capUnfrozen[l]
             icf[k] = tb.invCapFrozen[l]; icm[k] = tb.invCapMushy[l]; icu[k] = tb.invCapUnfrozen[l]
+        }
         }
         var f = V()
         f += gxm * (xm - t0)

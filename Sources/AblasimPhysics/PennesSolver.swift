@@ -96,7 +96,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         phaseChange = freezing.map { PhaseChangeCoefficients<S>(materials: materials, freezing: $0, spacing: grid.spacing,
                                                                 boundary: boundary, arterial: arterialTemperature) }
         let bound = PennesSolver.largestRate(codes: codes, perSecond: perSecond)
-        let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit ?? .infinity)
+        let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit(codes: codes) ?? .infinity)
         stabilityLimit = limit
         if let requested {
             guard requested.isFinite, requested > 0 else {

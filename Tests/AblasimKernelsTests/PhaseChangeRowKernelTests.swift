@@ -7,8 +7,10 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
     var owned: [UnsafeMutablePointer<S>] = []
     let kind: UnsafeMutablePointer<UInt8>
     var tables: PhaseChangeTables<S>!
+    private var faces: UnsafeMutablePointer<S>?
 
-    init<G: RandomNumberGenerator>(using g: inout G) {
+    /// - Parameter unfrozenFaces: also fill the kernel's unfrozen fast-path tables.
+    init<G: RandomNumberGenerator>(using g: inout G, unfrozenFaces: Bool = false) {
         let n = PennesTables<S>.labelCount
         kind = .allocate(capacity: n)
         kind.initialize(repeating: PhaseChangeFace.insulated, count: n)
@@ -34,18 +36,28 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
                                    invCapFrozen: t { 1 / cf[$0] }, invCapMushy: t { 1 / cm[$0] }, invCapUnfrozen: t { 1 / cu[$0] },
                                    enthalpyLiquidus: t { cm[$0] * 7 }, perfusion: t { $0 > 0 && $0 < 4 ? 2e4 : 0 },  // code 0: unperfused
                                    inverseSpacing: SIMD3(S(2000), S(2000), S(1000)), arterial: 37)
+        if unfrozenFaces {
+            let count = PhaseChangeTables<S>.unfrozenFaceCount, bits = PennesTables<S>.labelBits
+            let f = UnsafeMutablePointer<S>.allocate(capacity: count)
+            for axis in 0..<3 { for a in 0..<n { for b in 0..<n { f[axis << (2 * bits) | a << bits | b] = tables.unfrozenFace(a, b, axis: axis) } } }
+            faces = f
+            tables.unfrozenFaces = UnsafePointer(f)
+            tables.unfrozenAbove = -1
+        }
     }
-    deinit { owned.forEach { $0.deallocate() }; kind.deallocate() }
+    deinit { owned.forEach { $0.deallocate() }; kind.deallocate(); faces?.deallocate() }
 }
 
 final class PhaseChangeRowKernelTests: XCTestCase {
-    func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64) -> ([S], [S]) {
+    /// - Parameter warmFrom: lowest random temperature; -60 spans all branches, about -2
+    ///   makes most blocks unfrozen (the kernel's fast path when `fastPath`).
+    func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64, warmFrom: Double = -60, fastPath: Bool = false) -> ([S], [S]) {
         var g = SplitMix64(state: seed)
-        let tb = PhaseChangeTestTables<S>(using: &g)
+        let tb = PhaseChangeTestTables<S>(using: &g, unfrozenFaces: fastPath)
         var box = RowBox<S>(n: n)
         for i in 0..<box.count {
             // Temperatures across frozen, mushy and unfrozen branches.
-            box.t[i] = S(Double.random(in: -60...60, using: &g))
+            box.t[i] = S(Double.random(in: warmFrom...60, using: &g))
             box.label[i] = UInt8(Int.random(in: 0..<10, using: &g) < 7 ? Int.random(in: 0..<4, using: &g) : Int.random(in: 4..<8, using: &g))
             box.q[i] = S(Double.random(in: 0...1e6, using: &g))
         }
@@ -66,6 +78,20 @@ final class PhaseChangeRowKernelTests: XCTestCase {
             XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n)")
             let (c, d) = run(Double.self, n: n, seed: seed)
             XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n)")
+        }
+    }
+
+    func testUnfrozenFastPathMatchesScalarReferenceBitwise() {
+        // Mostly warm rows (blocks take the tabulated-face path) with some blocks reaching
+        // into the freezing range (general path), and fully mixed rows with the tables set.
+        for (n, seed, warmFrom) in [(37, 11, 0.0), (64, 12, -1.5), (64, 13, -60), (13, 14, 5)] as [(Int, UInt64, Double)] {
+            let (a, b) = run(Float.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n) from \(warmFrom) C")
+            let (c, d) = run(Double.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true)
+            XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n) from \(warmFrom) C")
+            // The fast path gives what the general SIMD path gives.
+            let (e, _) = run(Float.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: false)
+            XCTAssertEqual(a.map(\.bitPattern), e.map(\.bitPattern), "fast vs general, n = \(n)")
         }
     }
 

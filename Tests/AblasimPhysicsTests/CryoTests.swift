@@ -48,6 +48,37 @@ final class CryoTests: XCTestCase {
         XCTAssertThrowsError(try m.makeSolver(Float.self, dt: warm.stabilityLimit))
     }
 
+    func testPerVoxelStabilityLimitKeepsTheFreezeBounded() throws {
+        // dt exactly at the per-voxel limit (safety 1): a probe block held at -150 C in
+        // CSF, tumour and bone, outer faces at 37 C. The explicit update is a convex
+        // combination, so every temperature stays within [-150, 37] C; a limit that were too
+        // long would show as a growing checkerboard beyond these bounds.
+        let grid = try Grid3D(nx: 12, ny: 12, nz: 12, isotropic: 1e-3)
+        var m = ThermalModel(grid: grid, uniform: try table.tissue(named: "csf"))
+        let bone = try m.addMaterial(.tissue(try table.tissue(named: "cortical_bone")))
+        let tumour = try m.addMaterial(.tissue(try table.tissue(named: "tumor_metastasis")))
+        let probe = try m.addMaterial(.fixedTemperature(name: "probe"))
+        m.paint((0..<grid.voxelCount).filter { $0 % grid.nx >= 8 }, material: bone)
+        m.paint((0..<grid.voxelCount).filter { ($0 / grid.nx) % grid.ny >= 8 }, material: tumour)
+        m.paint([(5, 5), (6, 5), (5, 6)].flatMap { i, j in (3..<9).map { m.linear(i, j, $0) } }, material: probe)
+        m.freezing = .standard
+        let s = try m.makeSolver(Float.self, safety: 1, executor: SlabExecutor(threads: 1))
+        // CSF ice (w = 0.99): the limit of an interior CSF voxel, 6 faces at k_f, is
+        // C_f h^2 / (6 k_f); the old table-wide bound took 2 k_f / h on every face (half that).
+        let ice = FreezingModel.standard.frozen(try table.tissue(named: "csf"))
+        let interiorIce = ice.heatCapacity * 1e-6 / (6 * ice.conductivity)
+        XCTAssertLessThan(s.stabilityLimit, interiorIce)
+        XCTAssertGreaterThan(s.stabilityLimit, 0.6 * interiorIce, "per-voxel bound, not every face held")
+        for _ in 0..<400 {
+            s.holdTemperature(material: probe, at: -150)
+            try s.step()
+        }
+        let t = s.temperature.interior().map(Double.init)
+        XCTAssertGreaterThanOrEqual(t.min()!, -150 - 1e-3)
+        XCTAssertLessThanOrEqual(t.max()!, 37 + 1e-3)
+        XCTAssertLessThan(s.temperature[7, 5, 5], -20, "the block freezes its surroundings")
+    }
+
     func testProtocolPhasesAndBadInput() throws {
         let p = try CryoProtocol.alternating(minutes: [10, 8, 10])
         XCTAssertEqual(p.phase(at: 0), .freeze(duration: 600))

@@ -7,10 +7,14 @@ import AblasimKernels
 final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
     private let storage: [UnsafeMutablePointer<S>]
     private let kind: UnsafeMutablePointer<UInt8>
+    private let faces: UnsafeMutablePointer<S>
     let tables: PhaseChangeTables<S>
-    /// Largest stable step [s]: dt <= min over tissues of C_min / (sum of face conductances
-    /// at the larger of k_u, k_f + perfusion), C_min = min(C_f, C_u).
-    let stabilityLimit: Double
+    /// Upper bound of each voxel's per-second rate [1/s], per code pair and axis:
+    /// `boundFace[axis][a << labelBits | b]` is the face conductance per volume with both
+    /// conductivities at their larger (frozen or unfrozen) value, divided by C_min(a) =
+    /// min(C_f, C_u) of a; `boundPerfusion[a]` the perfusion term over C_min(a).
+    private var boundFace: [[Double]] = []
+    private var boundPerfusion: [Double] = []
 
     init(materials: [ThermalMaterial], freezing: FreezingModel, spacing h: SIMD3<Double>,
          boundary: OuterBoundary, arterial: Double) {
@@ -61,35 +65,71 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
         self.kind = kind
         storage = store
         let inv = SIMD3(1 / h.x, 1 / h.y, 1 / h.z)
-        tables = PhaseChangeTables(kind: kind, film: film, kUnfrozen: ku, kDelta: kd, solidus: ts, liquidus: tl, inverseRange: ir,
-                                   capFrozen: cf, capMushy: cm, capUnfrozen: cu, invCapFrozen: icf, invCapMushy: icm, invCapUnfrozen: icu,
-                                   enthalpyLiquidus: hl, perfusion: perf,
-                                   inverseSpacing: SIMD3(S(inv.x), S(inv.y), S(inv.z)), arterial: S(arterial))
-        // Stability bound in double, with every conductivity at its larger (frozen or unfrozen) value.
-        let codes = (0..<min(materials.count, MaterialCode.maxMaterials)) + [halo]
-        var bound = 0.0
-        for a in 0..<min(materials.count, MaterialCode.maxMaterials) where kind[a] == PhaseChangeFace.tissue {
-            let ka = kMax[a]
-            var sum = Double(perf[a])
-            for ih in [inv.x, inv.y, inv.z] {
-                var g = 0.0
-                for b in codes {
+        var t = PhaseChangeTables(kind: kind, film: film, kUnfrozen: ku, kDelta: kd, solidus: ts, liquidus: tl, inverseRange: ir,
+                                  capFrozen: cf, capMushy: cm, capUnfrozen: cu, invCapFrozen: icf, invCapMushy: icm, invCapUnfrozen: icu,
+                                  enthalpyLiquidus: hl, perfusion: perf,
+                                  inverseSpacing: SIMD3(S(inv.x), S(inv.y), S(inv.z)), arterial: S(arterial))
+        // Unfrozen fast path of the kernel: faces at k_u, computed by the kernel's own face function.
+        let faceCount = PhaseChangeTables<S>.unfrozenFaceCount, bits = PennesTables<S>.labelBits
+        faces = .allocate(capacity: faceCount)
+        faces.initialize(repeating: 0, count: faceCount)
+        for axis in 0..<3 { for a in 0..<n { for b in 0..<n {
+            faces[axis << (2 * bits) | a << bits | b] = t.unfrozenFace(a, b, axis: axis)
+        } } }
+        t.unfrozenFaces = UnsafePointer(faces)
+        t.unfrozenAbove = S(freezing.liquidus)
+        tables = t
+        // Stability bound in double, with every conductivity at its larger (frozen or unfrozen)
+        // value: per code pair here, summed over each voxel's actual neighbours in `stabilityLimit(codes:)`.
+        boundFace = [inv.x, inv.y, inv.z].map { ih in
+            var row = [Double](repeating: 0, count: n << bits)
+            for a in 0..<n where kind[a] == PhaseChangeFace.tissue {
+                let ka = kMax[a]
+                for b in 0..<n {
+                    let g: Double
                     switch kind[b] {
-                    case PhaseChangeFace.tissue: g = max(g, 2 * ka * kMax[b] / (ka + kMax[b]) * ih * ih)
-                    case PhaseChangeFace.film: g = max(g, ih / (1 / (2 * ka * ih) + 1 / Double(film[b])))
-                    case PhaseChangeFace.faceFixed: g = max(g, 2 * ka * ih * ih)
-                    default: break
+                    case PhaseChangeFace.tissue: g = 2 * ka * kMax[b] / (ka + kMax[b]) * ih * ih
+                    case PhaseChangeFace.film: g = ih / (1 / (2 * ka * ih) + 1 / Double(film[b]))
+                    case PhaseChangeFace.faceFixed: g = 2 * ka * ih * ih
+                    default: g = 0
                     }
+                    row[a << bits | b] = g / cMin[a]
                 }
-                sum += 2 * g
             }
-            bound = max(bound, sum / cMin[a])
+            return row
         }
-        stabilityLimit = bound > 0 ? 1 / bound : .infinity
+        boundPerfusion = (0..<n).map { kind[$0] == PhaseChangeFace.tissue ? Double(perf[$0]) / cMin[$0] : 0 }
+    }
+
+    /// Largest stable step [s] for this voxel model: 1 / max over tissue voxels of
+    /// (sum over the voxel's six actual neighbours of the face conductance with both
+    /// conductivities at max(k_u, k_f), plus the unfrozen perfusion) / min(C_f, C_u). With
+    /// dt at or below it every update is a convex combination of old values on any branch
+    /// (the mushy zone's apparent capacity C_m is larger than both). Summing over actual
+    /// neighbours matters: a table-wide bound would give every face of every voxel the
+    /// largest conductance in the table (a held probe face, 2 k / h), about twice the real
+    /// rate of a voxel with one held face.
+    func stabilityLimit(codes c: Field3D<UInt8>) -> Double {
+        let bits = PennesTables<S>.labelBits
+        let gx = boundFace[0], gy = boundFace[1], gz = boundFace[2]
+        var worst = 0.0
+        for k in 0..<c.nz { for j in 0..<c.ny {
+            let r = c.row(j, k)
+            for i in 0..<c.nx {
+                let a = Int(r[i]), row = a << bits
+                var sum = boundPerfusion[a]
+                sum += gx[row | Int(r[i - 1])] + gx[row | Int(r[i + 1])]
+                sum += gy[row | Int(r[i - c.strideY])] + gy[row | Int(r[i + c.strideY])]
+                sum += gz[row | Int(r[i - c.strideZ])] + gz[row | Int(r[i + c.strideZ])]
+                worst = max(worst, sum)
+            }
+        } }
+        return worst > 0 ? 1 / worst : .infinity
     }
 
     deinit {
         for p in storage { p.deallocate() }
         kind.deallocate()
+        faces.deallocate()
     }
 }
