@@ -33,6 +33,7 @@ public enum SummaryJSON {
         if let raw = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let p = raw["parameters"] as? [String: String] { summary.parameters = p }
             if let t = raw["timing"] as? [String: Double] { summary.timing = t }
+            if let t = raw["statistics"] as? [String: Double] { summary.statistics = t }
         }
         guard summary.schema == "ablasim.summary/1" else {
             throw OutputError.invalidInput("\(path) has schema '\(summary.schema)'; this ablasim reads ablasim.summary/1")
@@ -73,6 +74,7 @@ private struct NullKeeping: Encodable {
         try c.encode(s.flags, forKey: Key("flags"))
         try c.encode(InterlockNulls(s.interlock), forKey: Key("interlock"))
         try c.encode(s.timing, forKey: Key("timing"))
+        if let st = s.statistics { try c.encode(st, forKey: Key("statistics")) } else { try c.encodeNil(forKey: Key("statistics")) }
         try c.encode(s.parameters, forKey: Key("parameters"))
         try c.encode(s.version, forKey: Key("version"))
     }

@@ -35,8 +35,12 @@ public protocol HeatSource: AnyObject {
     /// The longest step this source tolerates [s] (e.g. a feedback controller's period);
     /// nil when only the thermal stability limit matters.
     var maximumTimeStep: Double? { get }
+    /// Work counters of the source for the run summary, dotted keys with units in the name
+    /// (e.g. `rf.potential_solves`, `rf.potential_solve_wall_s`).
+    var statistics: [String: Double] { get }
 }
 
 extension HeatSource {
     public var maximumTimeStep: Double? { nil }
+    public var statistics: [String: Double] { [:] }
 }

@@ -16,6 +16,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var interlock: Interlock
     /// Wall time split [s]: thermal steps, source updates (potential solves), output.
     public var timing: [String: Double]
+    /// Work counters of the sources (potential solves, iterations...); null in summaries
+    /// written before they were recorded.
+    public var statistics: [String: Double]?
     /// The parameters the run used, as dotted keys (Scenario.set names).
     public var parameters: [String: String]
     public var version: String

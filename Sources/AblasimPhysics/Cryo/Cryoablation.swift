@@ -73,9 +73,11 @@ public final class CryoSource: HeatSource {
     public let settings: CryoSettings
     public var powerFactor: Double = 1
     /// Heat exchanged so far [J] (negative: extracted).
-    public private(set) var energy: Double = 0
-    public private(set) var probeTemperatures: [Double]
-    public private(set) var probePowers: [Double]
+    public internal(set) var energy: Double = 0
+    /// Held temperature of each probe in the last update [C].
+    public internal(set) var probeTemperatures: [Double]
+    /// Heat exchanged by each probe in the last update [W] (negative: extracted).
+    public internal(set) var probePowers: [Double]
     let owned: [(material: Int, voxels: [Int])]
     private var voxelIndices: [[Int]] = []
     /// Per probe: (padded index of a tissue neighbour, A/h of the shared face [m], its material).

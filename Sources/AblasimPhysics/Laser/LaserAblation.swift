@@ -90,30 +90,40 @@ public final class LaserSource: HeatSource {
     public let settings: LaserSettings
     public var powerFactor: Double = 1
     /// Energy emitted so far [J].
-    public private(set) var energy: Double = 0
+    public internal(set) var energy: Double = 0
     /// Power emitted in the last update [W] (0 once the energy limit is reached).
-    public private(set) var currentPower: Double = 0
+    public internal(set) var currentPower: Double = 0
     /// Number of charred voxels.
     public private(set) var charredCount = 0
-    private var pattern: VoxelPattern?
-    private var charred: Set<Int> = []
-    private var lastRecompute = -Double.infinity
+    /// The current pattern; nil until the first update and after a checkpoint restore.
+    var pattern: VoxelPattern?
+    /// Padded indices of the charred voxels.
+    var charred: Set<Int> = []
+    /// Simulated time of the last pattern computation [s].
+    var lastRecompute = -Double.infinity
+    /// Set by a checkpoint restore: the next pattern is rebuilt from the restored char
+    /// without counting as a recomputation (the uninterrupted run computed it earlier).
+    var patternFromCheckpoint = false
 
     init(name: String, fibre: ApplicatorAxis, settings: LaserSettings) {
         self.name = name; self.fibre = fibre; self.settings = settings
     }
 
     public func update(solver: PennesSolver<Float>, time: Double) throws {
-        if settings.charring, pattern != nil, time - lastRecompute >= 1 {
+        if pattern == nil {
+            // First update, or the first after a restore (rebuilt from the restored char).
+            try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+            if patternFromCheckpoint { patternFromCheckpoint = false } else { lastRecompute = time }
+        }
+        if settings.charring, time - lastRecompute >= 1 {
             // Grow the char: pattern voxels that reached 100 C.
             let t = solver.temperature.base
             var grew = false
             for i in pattern!.indices where t[i] >= 100 && !charred.contains(i) { charred.insert(i); grew = true }
-            if grew { pattern = nil }
-        }
-        if pattern == nil {
-            try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
-            lastRecompute = time
+            if grew {
+                try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+                lastRecompute = time
+            }
         }
         var p = settings.power * min(max(powerFactor, 0), 1)
         if let limit = settings.energyLimit {

@@ -69,7 +69,7 @@ public final class MicrowaveSource: HeatSource {
     public let shaftMaterial: Int
     public var powerFactor: Double = 1
     /// Energy deposited so far [J].
-    public private(set) var energy: Double = 0
+    public internal(set) var energy: Double = 0
     private let shaftVoxels: [Int]
     private var pattern: VoxelPattern?
     private var shaftIndices: [Int] = []

@@ -93,24 +93,27 @@ public final class RFSource: HeatSource {
     /// Box of the potential solve: first voxel and size.
     public let boxOrigin: SIMD3<Int>, boxSize: SIMD3<Int>
     public let boundary: ElectricBoundary
-    public private(set) var events: [RFEvent] = []
+    public internal(set) var events: [RFEvent] = []
     /// Statistics: number of re-solves, conjugate-gradient iterations, wall time [s].
-    public private(set) var potentialSolves = 0
-    public private(set) var solveIterations = 0
-    public private(set) var solveSeconds = 0.0
+    public internal(set) var potentialSolves = 0
+    public internal(set) var solveIterations = 0
+    public internal(set) var solveSeconds = 0.0
     /// Process CPU time spent in re-solves [s] (all threads; independent of other load).
-    public private(set) var solveCPUSeconds = 0.0
+    public internal(set) var solveCPUSeconds = 0.0
+    /// Drift checks done and their wall time [s].
+    public internal(set) var driftChecks = 0
+    public internal(set) var driftCheckSeconds = 0.0
     /// Power deposited in the tissue in the last update, integral of Q dV [W].
-    public private(set) var depositedPower = 0.0
+    public internal(set) var depositedPower = 0.0
 
     let executor: SlabExecutor
     let potential: ElectricPotentialSolver
     /// (probe, pole) of each electrode of the potential problem.
     let electrodes: [(probe: Int, pole: ElectrodePole)]
-    private var unit: [Field3D<Double>]
+    var unit: [Field3D<Double>]
     /// Conductance matrix G[f][e] [S].
-    public private(set) var conductance: [[Double]] = []
-    private var active: [Int] = []
+    public internal(set) var conductance: [[Double]] = []
+    var active: [Int] = []
     /// Electrode potentials per unit channel voltage, M[e][a] (a over active channels).
     private var potentials: [[Double]] = []
     /// Channel admittance over the active channels [S].
@@ -118,17 +121,17 @@ public final class RFSource: HeatSource {
     private var patterns: [[Float]] = []
     /// The heated box inside the solve box (origin relative to the solve box, size): where
     /// the patterns are stored and Q is added.
-    public private(set) var heatOrigin = SIMD3<Int>.zero, heatSize = SIMD3<Int>.zero
+    public internal(set) var heatOrigin = SIMD3<Int>.zero, heatSize = SIMD3<Int>.zero
     /// Fraction of the heating left outside the heated box, redistributed inside it (0.1 %:
     /// far below the 1 % energy-balance requirement; the tail is spread thinly over a large
     /// volume where it would warm the tissue by hundredths of a degree).
     static let heatTail = 1e-3
     private var pairs: [(Int, Int)] = []
     private var weights: [Double] = []
-    private var states: [GeneratorState]
-    private var solved = false
-    private var circuitDirty = true
-    private var lastDriftCheck = -Double.infinity
+    var states: [GeneratorState]
+    var solved = false
+    var circuitDirty = true
+    var lastDriftCheck = -Double.infinity
     private let shaftVoxels: Set<Int>
     private let coolantVoxels: [(voxels: [Int], temperature: Double)]
 
@@ -192,6 +195,13 @@ public final class RFSource: HeatSource {
 
     public var maximumTimeStep: Double? {
         generators.contains { if case .temperatureControlled = $0.mode { return true } else { return false } } ? RFSource.controlPeriod : nil
+    }
+
+    public var statistics: [String: Double] {
+        ["rf.potential_solves": Double(potentialSolves), "rf.cg_iterations": Double(solveIterations),
+         "rf.potential_solve_wall_s": solveSeconds, "rf.potential_solve_cpu_s": solveCPUSeconds,
+         "rf.drift_checks": Double(driftChecks), "rf.drift_check_wall_s": driftCheckSeconds,
+         "rf.solve_box_voxels": Double(boxSize.x * boxSize.y * boxSize.z), "rf.heated_box_voxels": Double(heatSize.x * heatSize.y * heatSize.z)]
     }
 
     public func channelSamples() -> [ChannelSample] {
@@ -262,7 +272,11 @@ public final class RFSource: HeatSource {
             lastDriftCheck = time
         } else if time - lastDriftCheck >= options.driftCheckInterval {
             lastDriftCheck = time
-            if drifted(solver) { try resolve(solver) }
+            let clock = Date()
+            let moved = drifted(solver)
+            driftCheckSeconds += Date().timeIntervalSince(clock)
+            driftChecks += 1
+            if moved { try resolve(solver) }
         }
         let dt = solver.dt
         // Commands, then the active set (switched on and not cut out).
@@ -374,7 +388,7 @@ public final class RFSource: HeatSource {
                         let base = (k * hs.y + j) * hs.x
                         for i in 0..<hs.x where r[i] == ElectricPotentialSolver.conductor && s0[i] > 0 && row[i] > 0 {
                             let d = abs(log(row[i] / s0[i]))
-                            if d > logMax { maxFlag[k] = true }
+                            if d > logMax { maxFlag[k] = true}
                             var q = 0.0
                             for pt in pat { q += Double(pt[base + i]) }
                             a += q * d; b += q
@@ -384,8 +398,8 @@ public final class RFSource: HeatSource {
                 }
             }
         } }
-        if (0..<hs.z).contains(where: { maxFlag[$0] }) { return true }
         let tw = total.reduce(0, +)
+        if (0..<hs.z).contains(where: { maxFlag[$0] }) { return true }
         return tw > 0 && weighted.reduce(0, +) / tw > options.driftTolerance
     }
 
@@ -429,7 +443,7 @@ public final class RFSource: HeatSource {
 
     /// Electrode potentials per unit channel voltage and the channel admittance for the
     /// channels in `on`, then the heating patterns.
-    private func buildCircuit(active on: [Int]) throws {
+    func buildCircuit(active on: [Int]) throws {
         active = on
         circuitDirty = false
         let n = electrodes.count, m = on.count
@@ -604,8 +618,8 @@ public final class RFSource: HeatSource {
 
     /// Adds Q into the solver's source over the box; returns the integral of Q dV [W].
     /// Q per unit scale for `combinedWeights` over the heated box [W/m^3].
-    private var combined: [Float] = []
-    private var combinedWeights: [Double] = []
+    var combined: [Float] = []
+    var combinedWeights: [Double] = []
     /// Largest relative difference between the step's weights and a multiple of the cached
     /// ones before the combined Q is rebuilt (0.1 %: the local Q error it allows stays far
     /// below the 1 % energy-balance bound; one channel never rebuilds, since its single
