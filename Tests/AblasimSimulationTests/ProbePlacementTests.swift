@@ -105,6 +105,14 @@ final class ProbePlacementTests: XCTestCase {
         XCTAssertTrue(rejection(try scenario("microwave", [("trajectories", two)])).contains("gives 2 trajectories"))
     }
 
+    func testOverlappingCryoprobesAreRejected() throws {
+        let right = Self.phantom.landmarks.pedicleRight!
+        let a = Scenario.Trajectory(name: "a", entryMM: right.entry * 1000, tipMM: right.target * 1000)
+        let b = Scenario.Trajectory(name: "b", entryMM: right.entry * 1000 + SIMD3(0, 0, 1), tipMM: right.target * 1000 + SIMD3(0, 0, 1))
+        let m = rejection(try scenario("cryo", [("trajectories", a.text + ";" + b.text)]))
+        XCTAssertTrue(m.contains("cryoprobes 'a' and 'b' overlap at voxel ("), m)
+    }
+
     /// The check itself on a hand-made phantom: a nerve root is rejected as such, and the
     /// voxel named is the first one met on the way in.
     func testNerveRootAndFirstVoxelOnTheWayIn() throws {
