@@ -26,8 +26,9 @@ extension RunSetup {
     public static let nerveRootTissues = ["nerve_root"]
 
     /// Throws `SimulationError.invalidInput` when any of `shaft` (linear voxel indices, x
-    /// fastest) is canal or nerve-root tissue, naming the first such voxel met on the way
-    /// in (farthest from the tip), where it is, and what the canal labels are.
+    /// fastest) is canal or nerve-root tissue: says which of the two the shaft crosses, names
+    /// the first such voxel met on the way in (farthest from the tip), where it is, how many
+    /// shaft voxels lie in each, and what the canal and root labels are.
     /// - Parameters:
     ///   - applicator: how the message names it, e.g. "probe 'left'".
     ///   - tip: tip position [m] (world); `entry`: a point of the shaft on the way in [m].
@@ -66,7 +67,8 @@ extension RunSetup {
         }
         let at = String(format: "%@ at voxel (%d, %d, %d), %.1f, %.1f, %.1f mm, %.1f mm behind the tip", tissue, i, j, k, w.x, w.y, w.z, hit.behindTip * 1000)
         let counts = "\(canalCount) of its \(shaft.count) shaft voxels in the canal, \(rootCount) in a nerve root"
-        let what = isCanal ? "passes through the spinal canal" : "passes through a nerve root"
+        let what = canalCount > 0 && rootCount > 0 ? "passes through the spinal canal and a nerve root"
+            : isCanal ? "passes through the spinal canal" : "passes through a nerve root"
         throw SimulationError.invalidInput(
             "\(applicator) \(what) (\(at); \(counts)); canal labels are \(labelList(canalTissues)) and nerve-root labels \(labelList(nerveRootTissues)) in phantom '\(phantom.name)'; the shaft must stay clear of both: move the entry or tip (\(placement))")
     }

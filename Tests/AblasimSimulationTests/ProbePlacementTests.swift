@@ -105,6 +105,14 @@ final class ProbePlacementTests: XCTestCase {
         XCTAssertTrue(rejection(try scenario("microwave", [("trajectories", two)])).contains("gives 2 trajectories"))
     }
 
+    func testOverlappingCryoprobesAreRejected() throws {
+        let right = Self.phantom.landmarks.pedicleRight!
+        let a = Scenario.Trajectory(name: "a", entryMM: right.entry * 1000, tipMM: right.target * 1000)
+        let b = Scenario.Trajectory(name: "b", entryMM: right.entry * 1000 + SIMD3(0, 0, 1), tipMM: right.target * 1000 + SIMD3(0, 0, 1))
+        let m = rejection(try scenario("cryo", [("trajectories", a.text + ";" + b.text)]))
+        XCTAssertTrue(m.contains("cryoprobes 'a' and 'b' overlap at voxel ("), m)
+    }
+
     /// The check itself on a hand-made phantom: a nerve root is rejected as such, and the
     /// voxel named is the first one met on the way in.
     func testNerveRootAndFirstVoxelOnTheWayIn() throws {
@@ -119,14 +127,20 @@ final class ProbePlacementTests: XCTestCase {
         XCTAssertThrowsError(try RunSetup.checkClearOfNeuralStructures(shaft: shaft, applicator: "probe 'x'", tip: tip, entry: entry,
                                                                         placement: "test", phantom: ph)) { e in
             let m = "\(e)"
-            XCTAssertTrue(m.contains("probe 'x' passes through a nerve root (nerve_root at voxel (8, 1, 1), 8.0, 1.0, 1.0 mm, 7.0 mm behind the tip"), m)
+            XCTAssertTrue(m.contains("probe 'x' passes through the spinal canal and a nerve root (nerve_root at voxel (8, 1, 1), 8.0, 1.0, 1.0 mm, 7.0 mm behind the tip"), m)
             XCTAssertTrue(m.contains("1 of its 10 shaft voxels in the canal, 1 in a nerve root"), m)
             XCTAssertTrue(m.contains("nerve-root labels nerve_root (12)"), m)
         }
         // From the other side the dura comes first.
         XCTAssertThrowsError(try RunSetup.checkClearOfNeuralStructures(shaft: shaft, applicator: "probe 'x'", tip: entry, entry: tip,
                                                                         placement: "test", phantom: ph)) { e in
-            XCTAssertTrue("\(e)".contains("passes through the spinal canal (dura at voxel (3, 1, 1)"), "\(e)")
+            XCTAssertTrue("\(e)".contains("passes through the spinal canal and a nerve root (dura at voxel (3, 1, 1), 3.0, 1.0, 1.0 mm, 7.0 mm behind the tip"), "\(e)")
+        }
+        // A shaft through the root only.
+        XCTAssertThrowsError(try RunSetup.checkClearOfNeuralStructures(shaft: (5...10).map(lin), applicator: "probe 'x'", tip: tip, entry: entry,
+                                                                        placement: "test", phantom: ph)) { e in
+            XCTAssertTrue("\(e)".contains("probe 'x' passes through a nerve root (nerve_root at voxel (8, 1, 1)"), "\(e)")
+            XCTAssertTrue("\(e)".contains("0 of its 6 shaft voxels in the canal, 1 in a nerve root"), "\(e)")
         }
         XCTAssertNoThrow(try RunSetup.checkClearOfNeuralStructures(shaft: [lin(1), lin(2), lin(4)], applicator: "probe 'x'", tip: tip,
                                                                     entry: entry, placement: "test", phantom: ph))
