@@ -16,11 +16,15 @@ struct PathAttenuation {
     let maxStep: Double
     /// Set when every voxel of the grid has the same mu: tau = mu * length, no march.
     let uniform: Double?
+    /// Optional per-voxel multiplier of mu (padded field index, `Field3D.index`), e.g. the
+    /// temperature dependence of the microwave attenuation; nil means 1 everywhere.
+    let perVoxel: [Double]?
 
     /// - Parameter ignoring: codes no path crosses (probe surfaces inside the start radius),
     ///   left out of the uniformity check.
-    init(grid: Grid3D, codes: Field3D<UInt8>, perCode: [Double], maxStep: Double? = nil, ignoring: Set<Int> = []) {
-        self.grid = grid; self.codes = codes; self.perCode = perCode
+    init(grid: Grid3D, codes: Field3D<UInt8>, perCode: [Double], maxStep: Double? = nil, ignoring: Set<Int> = [],
+         perVoxel: [Double]? = nil) {
+        self.grid = grid; self.codes = codes; self.perCode = perCode; self.perVoxel = perVoxel
         self.maxStep = maxStep ?? 0.5 * min(grid.spacing.x, grid.spacing.y, grid.spacing.z)
         var seen = [Bool](repeating: false, count: perCode.count)
         for k in 0..<grid.nz { for j in 0..<grid.ny {
@@ -28,7 +32,7 @@ struct PathAttenuation {
             for i in 0..<grid.nx { seen[Int(r[i])] = true }
         } }
         let values = Set(seen.indices.filter { seen[$0] && !ignoring.contains($0) }.map { perCode[$0] })
-        uniform = values.count == 1 ? values.first : nil
+        uniform = values.count == 1 && perVoxel == nil ? values.first : nil
     }
 
     /// tau between two points given in continuous voxel index space; `length` is their world distance [m].
@@ -43,7 +47,8 @@ struct PathAttenuation {
         var p = a + 0.5 * d
         for _ in 0..<n {
             let q = pointwiseMin(pointwiseMax(p.rounded(.toNearestOrAwayFromZero), .zero), hi)
-            tau += perCode[Int(codes[Int(q.x), Int(q.y), Int(q.z)])]
+            let v = codes.index(Int(q.x), Int(q.y), Int(q.z))
+            tau += perCode[Int(codes.base[v])] * (perVoxel?[v] ?? 1)
             p += d
         }
         return tau * dl

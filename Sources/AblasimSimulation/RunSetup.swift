@@ -93,7 +93,8 @@ public struct RunSetup {
             }
         case .microwave:
             let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: microwaveShaftRadius, kind: "microwave antenna")[0]
-            let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6)
+            let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
+                                             waterLoss: scenario.microwave.waterLoss ? .standard : nil)
             sources.append(try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) })
             probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: "ch1"))
             tips.append(phantom.grid.index(axis.tip))

@@ -34,6 +34,8 @@ public struct Scenario: Equatable, Sendable {
     public struct Microwave: Equatable, Sendable {
         public var powerW = 60.0
         public var frequencyMHz = 2450.0
+        /// Temperature-dependent dielectric properties (water loss near 100 C, `MicrowaveWaterLoss`).
+        public var waterLoss = false
     }
     public struct Laser: Equatable, Sendable {
         public var powerW = 3.0
@@ -94,7 +96,7 @@ public struct Scenario: Equatable, Sendable {
         "phantom", "modality", "duration_s", "record_interval_s", "threads",
         "rf.mode", "rf.placement", "rf.sequential", "rf.probe", "rf.generator", "rf.power_w", "rf.target_temp_c",
         "rf.drift_tolerance", "rf.drift_check_s", "rf.box_margin_mm",
-        "microwave.power_w", "microwave.frequency_mhz",
+        "microwave.power_w", "microwave.frequency_mhz", "microwave.water_loss",
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
         "cryo.probes", "cryo.protocol_min",
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
@@ -152,6 +154,7 @@ public struct Scenario: Equatable, Sendable {
             let f = try number(1...10_000, "MHz")
             guard f == 915 || f == 2450 else { throw bad("915 or 2450 (MHz): the ISM frequencies of interstitial antennas") }
             microwave.frequencyMHz = f
+        case "microwave.water_loss": microwave.waterLoss = try flag()
         case "laser.power_w": laser.powerW = try number(0.1...30, "W")
         case "laser.wavelength_nm": laser.wavelengthNm = try number(805...1064, "nm")
         case "laser.energy_j": laser.energyJ = value.lowercased() == "none" ? nil : try number(1...100_000, "J")
@@ -309,6 +312,7 @@ extension Scenario {
             if let m = rf.boxMarginMM { p["rf.box_margin_mm"] = "\(m)" }
         case .microwave:
             p["microwave.power_w"] = "\(microwave.powerW)"; p["microwave.frequency_mhz"] = "\(microwave.frequencyMHz)"
+            p["microwave.water_loss"] = "\(microwave.waterLoss)"
         case .laser:
             p["laser.power_w"] = "\(laser.powerW)"; p["laser.wavelength_nm"] = "\(laser.wavelengthNm)"
             p["laser.energy_j"] = laser.energyJ.map { "\($0)" } ?? "none"

@@ -49,6 +49,46 @@ final class MicrowaveTests: XCTestCase {
         }
     }
 
+    func testWaterLossShrinksSARInDesiccatedTissueAndKeepsAbsorbedPower() throws {
+        // Tissue within 4 mm of the axis around the feed gap at 110 C: with water loss its
+        // attenuation falls (eps_r and sigma to 21 % -> alpha to sqrt(0.21) = 46 %), so it
+        // absorbs less per watt, more power reaches the tissue beyond, and the deposit still
+        // equals the set absorbed power. Without the option the pattern ignores temperature.
+        func run(_ waterLoss: MicrowaveWaterLoss?) throws -> (before: [Double], after: [Double], hot: [Bool], solver: PennesSolver<Float>, src: MicrowaveSource) {
+            var (m, axis) = try model()
+            let src = try MicrowaveAblation.install(applicator: axis, settings: MicrowaveSettings(absorbedPower: 60, frequency: 2450e6, waterLoss: waterLoss), into: &m)
+            let s = try m.makeSolver(Float.self, executor: SlabExecutor(threads: 1))
+            try src.update(solver: s, time: 0)
+            let before = s.source.interior().map(Double.init)
+            var hot = [Bool](repeating: false, count: s.grid.voxelCount)
+            for k in 28...36 { for j in 0..<36 { for i in 0..<36 {
+                let r = ((Double(i) - 17.5) * (Double(i) - 17.5) + (Double(j) - 17.5) * (Double(j) - 17.5)).squareRoot()
+                if r <= 4, s.materials[Int(s.codes[i, j, k] & ~MaterialCode.coagulated)].tissue != nil {
+                    s.temperature[i, j, k] = 110; hot[m.linear(i, j, k)] = true
+                }
+            } } }
+            s.source.fill(0)
+            try src.update(solver: s, time: 1)
+            return (before, s.source.interior().map(Double.init), hot, s, src)
+        }
+        let wet = try run(nil)
+        XCTAssertEqual(wet.before, wet.after, "water loss off: the pattern does not depend on temperature")
+        XCTAssertEqual(wet.src.desiccatedVoxelCount, 0)
+
+        let dry = try run(.standard)
+        XCTAssertEqual(depositedPower(dry.solver), 60, accuracy: 0.6, "absorbed power unchanged")
+        XCTAssertGreaterThan(dry.src.desiccatedVoxelCount, 100)
+        let ratio = MicrowaveWaterLoss.standard.attenuationRatio(epsR: 43, sigma: 1.69, frequency: 2450e6, at: 110)
+        XCTAssertEqual(ratio, (0.2 + 0.8 / (1 + exp(4.0))).squareRoot(), accuracy: 1e-3, "alpha scales with sqrt(eps) when eps and sigma fall alike")
+        XCTAssertLessThan(ratio, 0.5)
+        var hotBefore = 0.0, hotAfter = 0.0, coldBefore = 0.0, coldAfter = 0.0
+        for v in dry.hot.indices {
+            if dry.hot[v] { hotBefore += dry.before[v]; hotAfter += dry.after[v] } else { coldBefore += dry.before[v]; coldAfter += dry.after[v] }
+        }
+        XCTAssertLessThan(hotAfter, 0.6 * hotBefore, "SAR shrinks where the tissue is desiccated")
+        XCTAssertGreaterThan(coldAfter, coldBefore, "the power goes to the tissue beyond")
+    }
+
     func depositedPower(_ s: PennesSolver<Float>) -> Double {
         var sum = 0.0
         for k in 0..<s.grid.nz { for j in 0..<s.grid.ny { for i in 0..<s.grid.nx {

@@ -82,6 +82,21 @@ final class SourceCheckpointTests: XCTestCase {
         XCTAssertGreaterThan(Double(straight.solver.tMax.interior().max()!), 60, "the test heats enough to coagulate")
     }
 
+    func testMicrowaveWithWaterLossResumesBitwise() throws {
+        func make() throws -> Setup {
+            let grid = try Grid3D(nx: 16, ny: 16, nz: 24, isotropic: 1e-3)
+            var m = ThermalModel(grid: grid, uniform: try table.tissue(named: "tumor_metastasis"))
+            let axis = try ApplicatorAxis(tip: SIMD3(7.5e-3, 7.5e-3, 17e-3), direction: SIMD3(0, 0, 1), radius: 1.05e-3)
+            let settings = MicrowaveSettings(absorbedPower: 80, frequency: 2450e6, waterLoss: .standard)
+            let mw = try MicrowaveAblation.install(applicator: axis, settings: settings, into: &m)
+            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [mw])
+        }
+        let (straight, before, _) = try assertResumesBitwise(make, first: 14, then: 16)
+        XCTAssertGreaterThan((before.sources[0] as! MicrowaveSource).desiccatedVoxelCount, 0, "water loss acts before the checkpoint")
+        XCTAssertGreaterThan((straight.sources[0] as! MicrowaveSource).desiccatedVoxelCount,
+                             (before.sources[0] as! MicrowaveSource).desiccatedVoxelCount, "and grows after it")
+    }
+
     func testLaserWithCharringResumesBitwise() throws {
         func make() throws -> Setup {
             let grid = try Grid3D(nx: 16, ny: 16, nz: 20, isotropic: 1e-3)

@@ -34,6 +34,18 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    func testMicrowaveWaterLossKey() throws {
+        var s = Scenario()
+        XCTAssertFalse(s.microwave.waterLoss, "off by default")
+        try s.set("microwave.water_loss", to: "on")
+        XCTAssertTrue(s.microwave.waterLoss)
+        XCTAssertThrowsError(try s.set("microwave.water_loss", to: "sometimes")) { e in
+            XCTAssertTrue("\(e)".contains("true or false"), "\(e)")
+        }
+        s.modality = .microwave
+        XCTAssertEqual(s.parameterList()["microwave.water_loss"], "true")
+    }
+
     func testOutOfRangeValuesAreRejected() {
         var s = Scenario()
         for (k, v) in [("rf.power_w", "-5"), ("rf.power_w", "nan"), ("duration_s", "0"), ("microwave.frequency_mhz", "1000"),

@@ -15,9 +15,12 @@ public struct MicrowaveSettings: Equatable, Sendable {
     public var frequency: Double
     /// Antenna model; nil takes `MicrowaveAntenna.preset(frequency:)`.
     public var antenna: MicrowaveAntenna?
+    /// Temperature dependence of the dielectric properties (water loss near 100 C); nil
+    /// keeps the 37 C values (the default).
+    public var waterLoss: MicrowaveWaterLoss?
 
-    public init(absorbedPower: Double, frequency: Double, antenna: MicrowaveAntenna? = nil) {
-        self.absorbedPower = absorbedPower; self.frequency = frequency; self.antenna = antenna
+    public init(absorbedPower: Double, frequency: Double, antenna: MicrowaveAntenna? = nil, waterLoss: MicrowaveWaterLoss? = nil) {
+        self.absorbedPower = absorbedPower; self.frequency = frequency; self.antenna = antenna; self.waterLoss = waterLoss
     }
 
     public static let maximumPower = 200.0
@@ -31,6 +34,7 @@ public struct MicrowaveSettings: Equatable, Sendable {
             throw PhysicsError.invalidInput("microwave antenna is built for \(a.frequency / 1e6) MHz but the protocol sets \(frequency / 1e6) MHz")
         }
         try a.validate()
+        try waterLoss?.validate()
         return a
     }
 }
@@ -53,7 +57,7 @@ public enum MicrowaveAblation {
         let material = try model.addMaterial(.cooledSurface(name: "\(name)_shaft", filmCoefficient: antenna.coolantFilmCoefficient))
         model.paint(shaft, material: material)
         return MicrowaveSource(name: name, applicator: applicator, antenna: antenna, power: settings.absorbedPower,
-                               shaftMaterial: material, shaftVoxels: shaft)
+                               shaftMaterial: material, shaftVoxels: shaft, waterLoss: settings.waterLoss)
     }
 }
 
@@ -70,17 +74,37 @@ public final class MicrowaveSource: HeatSource {
     public var powerFactor: Double = 1
     /// Energy deposited so far [J].
     public internal(set) var energy: Double = 0
+    /// Water-loss model, nil when off.
+    public let waterLoss: MicrowaveWaterLoss?
     private let shaftVoxels: [Int]
-    private var pattern: VoxelPattern?
+    /// The normalized pattern; nil until the first update and after a checkpoint restore.
+    var pattern: VoxelPattern?
     private var shaftIndices: [Int] = []
+    /// Attenuation ratios alpha(T)/alpha(37 C) the current pattern was computed with (padded
+    /// index -> ratio; voxels not listed: 1). Empty without water loss.
+    var attenuationRatios: [Int: Double] = [:]
+    /// Simulated time of the last water-loss check [s].
+    var lastWaterLossCheck = -Double.infinity
+    /// Per material code: (eps_r, sigma) at the antenna frequency, for the water-loss ratios.
+    private var dielectric: [(epsR: Double, sigma: Double)?] = []
 
-    init(name: String, applicator: ApplicatorAxis, antenna: MicrowaveAntenna, power: Double, shaftMaterial: Int, shaftVoxels: [Int]) {
+    /// Voxels whose attenuation the current pattern has lowered by water loss.
+    public var desiccatedVoxelCount: Int { attenuationRatios.count }
+
+    init(name: String, applicator: ApplicatorAxis, antenna: MicrowaveAntenna, power: Double, shaftMaterial: Int, shaftVoxels: [Int],
+         waterLoss: MicrowaveWaterLoss? = nil) {
         self.name = name; self.applicator = applicator; self.antenna = antenna; self.power = power
-        self.shaftMaterial = shaftMaterial; self.shaftVoxels = shaftVoxels
+        self.shaftMaterial = shaftMaterial; self.shaftVoxels = shaftVoxels; self.waterLoss = waterLoss
     }
 
     public func update(solver: PennesSolver<Float>, time: Double) throws {
         if pattern == nil { try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes) }
+        if let wl = waterLoss, time - lastWaterLossCheck >= wl.checkInterval {
+            lastWaterLossCheck = time
+            if updateAttenuationRatios(temperature: solver.temperature, codes: solver.codes, model: wl) {
+                try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+            }
+        }
         let t = solver.temperature.base, coolant = Float(antenna.coolantTemperature)
         for i in shaftIndices { t[i] = coolant }
         let p = power * min(max(powerFactor, 0), 1)
@@ -99,17 +123,49 @@ public final class MicrowaveSource: HeatSource {
         return zip(pattern!.indices, pattern!.values).map { ($0, $1) }
     }
 
-    /// Computes the normalized pattern (once, from the solver's materials and codes).
+    /// Compares the water-loss attenuation ratios at the current temperatures with those of
+    /// the pattern; when any pattern voxel's ratio moved by more than the tolerance, takes
+    /// the new ratios (of every pattern voxel) and returns true (the pattern must be rebuilt).
+    /// Below T_m - 12 w the ratio is taken as exactly 1 (it differs from 1 by < 1e-5 there).
+    func updateAttenuationRatios(temperature: Field3D<Float>, codes: Field3D<UInt8>, model wl: MicrowaveWaterLoss) -> Bool {
+        guard let pattern else { return false }
+        let t = temperature.base, c = codes.base, f = antenna.frequency
+        let cold = wl.midpoint - 12 * wl.width
+        var next: [Int: Double] = [:]
+        var changed = false
+        for i in pattern.indices {
+            let ti = Double(t[i])
+            var ratio = 1.0
+            if ti > cold, let d = dielectric[Int(c[i])] {
+                ratio = wl.attenuationRatio(epsR: d.epsR, sigma: d.sigma, frequency: f, at: ti)
+            }
+            if ratio != 1 { next[i] = ratio }
+            if abs(ratio - (attenuationRatios[i] ?? 1)) > wl.tolerance { changed = true }
+        }
+        if changed { attenuationRatios = next }
+        return changed
+    }
+
+    /// Computes the normalized pattern from the solver's materials and codes and the current
+    /// water-loss ratios (at the first update, and whenever the ratios change).
     func prepare(grid: Grid3D, materials: [ThermalMaterial], codes: Field3D<UInt8>) throws {
         var alpha = [Double](repeating: 0, count: MaterialCode.count)
         var isTissue = [Bool](repeating: false, count: MaterialCode.count)
+        dielectric = [(epsR: Double, sigma: Double)?](repeating: nil, count: MaterialCode.count)
         for (m, material) in materials.enumerated() {
             guard let t = material.tissue else { continue }
             let a = try t.microwaveAttenuation(frequency: antenna.frequency)
-            for c in [m, m | Int(MaterialCode.coagulated)] { alpha[c] = a; isTissue[c] = true }
+            let d = abs(antenna.frequency - 915e6) < 1 ? (t.epsR915, t.sigma915) : (t.epsR2450, t.sigma2450)
+            for c in [m, m | Int(MaterialCode.coagulated)] { alpha[c] = a; isTissue[c] = true; dielectric[c] = d }
+        }
+        var ratioField: [Double]? = nil
+        if !attenuationRatios.isEmpty {
+            var r = [Double](repeating: 1, count: codes.buffer.count)
+            for (i, v) in attenuationRatios { r[i] = v }
+            ratioField = r
         }
         let path = PathAttenuation(grid: grid, codes: codes, perCode: alpha,
-                                   ignoring: Set((0..<MaterialCode.count).filter { !isTissue[$0] }))
+                                   ignoring: Set((0..<MaterialCode.count).filter { !isTissue[$0] }), perVoxel: ratioField)
         let (front, back) = antenna.axialExtentBehindTip
         let ends = [applicator.point(behindTip: front), applicator.point(behindTip: min(back, applicator.insertedLength))]
         var indices: [Int] = [], values: [Double] = []
@@ -134,9 +190,11 @@ public final class MicrowaveSource: HeatSource {
                             let start = foot + (p - foot) * (rho0 / rho)
                             tau = path.depth(fromIndex: grid.index(start), toIndex: idx, length: rho - rho0)
                         }
-                        let v = envelope * rho0 / max(rho, rho0) * exp(-2 * tau)
+                        let pidx = codes.index(i, j, k)
+                        // Local absorption follows the local attenuation: q ~ 2 alpha(T) S.
+                        let v = envelope * rho0 / max(rho, rho0) * exp(-2 * tau) * (ratioField?[pidx] ?? 1)
                         guard v > 1e-12 else { continue }
-                        indices.append(codes.index(i, j, k))
+                        indices.append(pidx)
                         values.append(v)
                     }
                 }

@@ -2,13 +2,19 @@ import AblasimCore
 
 extension MicrowaveSource: Checkpointable {
     /// Writes the evolving state: the interlock's power factor (set after each step, read by
-    /// the next update) and the energy deposited so far. The normalized SAR pattern depends
-    /// only on the materials and is recomputed after a restore.
+    /// the next update), the energy deposited so far, and with water loss the attenuation
+    /// ratios the current pattern was computed with and the time of the last check. The
+    /// pattern is a function of the materials and those ratios: the restored source rebuilds
+    /// it at its next update (bitwise the pattern of the uninterrupted run).
     public func saveState(to w: inout StateWriter) {
         w.tag("microwave")
         w.write(name)
         w.write(powerFactor)
         w.write(energy)
+        w.write(lastWaterLossCheck)
+        let ratios = attenuationRatios.sorted { $0.key < $1.key }
+        w.write(UInt64(ratios.count))
+        for (i, v) in ratios { w.write(Int64(i)); w.write(v) }
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -16,6 +22,13 @@ extension MicrowaveSource: Checkpointable {
         try expectChannel(name, in: &r, kind: "microwave antenna")
         powerFactor = try r.readDouble()
         energy = try r.readDouble()
+        lastWaterLossCheck = try r.readDouble()
+        let n = try r.read(UInt64.self)
+        guard n <= 1 << 32 else { throw CoreError("\(r.context): checkpoint microwave ratio count \(n) is corrupt") }
+        var ratios: [Int: Double] = [:]
+        for _ in 0..<n { let i = Int(try r.read(Int64.self)); ratios[i] = try r.readDouble() }
+        attenuationRatios = ratios
+        pattern = nil
     }
 }
 
