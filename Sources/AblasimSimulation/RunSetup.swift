@@ -95,15 +95,18 @@ public struct RunSetup {
             let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: microwaveShaftRadius, kind: "microwave antenna")[0]
             let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
                                              waterLoss: scenario.microwave.waterLoss ? .standard : nil)
-            sources.append(try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) })
-            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: "ch1"))
+            let antenna = try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) }
+            sources.append(antenna)
+            // The summary finds each probe's energy under its source's channel name.
+            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel))
             tips.append(phantom.grid.index(axis.tip))
         case .laser:
             let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: laserNeedleRadius, kind: "laser fibre")[0]
             let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
                                          energyLimit: scenario.laser.energyJ)
-            sources.append(try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) })
-            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: "ch1"))
+            let fibre = try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) }
+            sources.append(fibre)
+            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel))
             tips.append(phantom.grid.index(axis.tip))
         case .cryo:
             // Explicit trajectories set the number of cryoprobes; otherwise cryo.probes does.
@@ -112,9 +115,11 @@ public struct RunSetup {
             let axes = named.map(\.axis)
             let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
             let settings = CryoSettings(protocolPhases: phases)
-            sources.append(try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) })
+            let cryo = try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) }
+            sources.append(cryo)
+            let channels = cryo.channelSamples().map(\.channel)
             for (c, a) in axes.enumerated() {
-                probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: "ch\(c + 1)"))
+                probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: channels[c]))
                 tips.append(phantom.grid.index(a.tip))
             }
             duration = scenario.cryo.protocolMin.reduce(0, +) * 60  // the protocol sets the length of a cryo run
