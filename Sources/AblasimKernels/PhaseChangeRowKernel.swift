@@ -32,6 +32,9 @@ public enum PhaseChangeFace {
     public static let faceFixed: UInt8 = 3
     /// No flux.
     public static let insulated: UInt8 = 4
+    /// Temperature held at the neighbour's centre (outer boundary held beyond the grid): a
+    /// whole tissue cell conducts, k_a / h.
+    public static let centreFixed: UInt8 = 5
 }
 
 /// Label-indexed tables of the phase-change kernel (physical, per-second values; `dt` is
@@ -120,6 +123,7 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
             return 2 * ka * kb / (ka + kb) * invH * invH
         case PhaseChangeFace.film: return invH / (1 / (2 * ka * invH) + 1 / film[b])
         case PhaseChangeFace.faceFixed: return 2 * ka * invH * invH
+        case PhaseChangeFace.centreFixed: return ka * invH * invH
         default: return 0
         }
     }

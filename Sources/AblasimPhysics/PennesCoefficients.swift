@@ -45,6 +45,8 @@ final class PennesCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 case .insulated: conductance = 0
                 // The halo value sits on the face: half a cell of tissue.
                 case .fixedTemperature: conductance = 2 * ka / axisH
+                // The halo value sits at the halo voxel's centre: a whole cell of tissue.
+                case .heldBeyondGrid: conductance = ka / axisH
                 case .convective(let hf, _): conductance = 1 / (axisH / (2 * ka) + 1 / hf)
                 }
             } else if b < materials.count {

@@ -36,13 +36,20 @@ public enum OuterBoundary: Equatable, Sendable {
     case insulated
     /// Temperature held at the outer faces [C] (body core at 37 C far from the probe).
     case fixedTemperature(Double)
+    /// Temperature held one voxel beyond the grid, at the halo voxel centres: every outer
+    /// face conducts k/h like an interior face. For truncated anatomy (a phantom's edge is
+    /// an arbitrary cut through the body, tens of mm from the probes) this places the 37 C
+    /// surface half a voxel further out than `.fixedTemperature`, and it keeps the outer
+    /// voxels from limiting the explicit step: with the wall on the face a corner voxel
+    /// conducts 3 x 2k/h + 3 x k/h = 9 k/h, a third more than an interior voxel's 6 k/h.
+    case heldBeyondGrid(Double)
     /// Convective exchange with film coefficient h [W/(m^2 K)] to an ambient [C].
     case convective(filmCoefficient: Double, ambient: Double)
 
     public var haloTemperature: Double {
         switch self {
         case .insulated: return Blood.arterialTemperature
-        case .fixedTemperature(let t): return t
+        case .fixedTemperature(let t), .heldBeyondGrid(let t): return t
         case .convective(_, let a): return a
         }
     }
@@ -50,7 +57,7 @@ public enum OuterBoundary: Equatable, Sendable {
     func validate() throws {
         switch self {
         case .insulated: return
-        case .fixedTemperature(let t):
+        case .fixedTemperature(let t), .heldBeyondGrid(let t):
             guard t.isFinite, t > -273.15 else { throw PhysicsError.invalidInput("boundary temperature \(t) C is not valid: it must be finite and above -273.15 C") }
         case .convective(let h, let a):
             guard h.isFinite, h > 0 else { throw PhysicsError.invalidInput("boundary film coefficient \(h) W/(m^2 K) is not valid: it must be finite and > 0") }

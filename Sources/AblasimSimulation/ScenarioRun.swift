@@ -13,7 +13,10 @@ public final class ScenarioRun {
     public init(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws {
         let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
         self.setup = setup
-        let solver = try rethrowInput { try setup.model.makeSolver(Float.self, executor: executor) }
+        // The phantom edge is a cut through the body: 37 C held just beyond it (see OuterBoundary).
+        let solver = try rethrowInput {
+            try setup.model.makeSolver(Float.self, boundary: .heldBeyondGrid(Blood.arterialTemperature), executor: executor)
+        }
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
         simulation = Simulation(solver: solver, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)

@@ -60,6 +60,8 @@ final class DenseReferenceSolveTests: XCTestCase {
                     case .insulated: break
                     case .fixedTemperature(let tw):
                         a[p * n + p] += 2 * kp / h / h; b[p] += 2 * kp / h / h * tw
+                    case .heldBeyondGrid(let tw):
+                        a[p * n + p] += kp / h / h; b[p] += kp / h / h * tw
                     case .convective(let hf, let ambient):
                         let g = 1 / (h / (2 * kp) + 1 / hf) / h
                         a[p * n + p] += g; b[p] += g * ambient
@@ -108,7 +110,7 @@ final class DenseReferenceSolveTests: XCTestCase {
     }
 
     func testSteadyStateMatchesLAPACKForEachOuterBoundary() throws {
-        for boundary in [OuterBoundary.fixedTemperature(37), .convective(filmCoefficient: 50, ambient: 25), .insulated] {
+        for boundary in [OuterBoundary.fixedTemperature(37), .heldBeyondGrid(36), .convective(filmCoefficient: 50, ambient: 25), .insulated] {
             let reference = try referenceSolve(boundary: boundary)
             let solver = try solverSteadyState(boundary: boundary)
             let worst = zip(reference, solver).map { abs($0 - $1) }.max()!

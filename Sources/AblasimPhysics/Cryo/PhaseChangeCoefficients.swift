@@ -60,6 +60,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
         switch boundary {
         case .insulated: kind[halo] = PhaseChangeFace.insulated
         case .fixedTemperature: kind[halo] = PhaseChangeFace.faceFixed
+        case .heldBeyondGrid: kind[halo] = PhaseChangeFace.centreFixed
         case .convective(let hf, _): kind[halo] = PhaseChangeFace.film; film[halo] = S(hf)
         }
         self.kind = kind

@@ -61,10 +61,18 @@ public struct RFConductivityModel: Equatable, Sendable {
         let base = 1 + temperatureCoefficient * (min(t, vaporizationOnset) - referenceTemperature)
         // Below about -13 C the linear law would go negative; frozen tissue conducts little.
         let linear = max(base, 0.01)
-        if t <= vaporizationOnset { return linear }
-        let x = min((t - vaporizationOnset) / collapseWidth, 1)
-        return linear * pow(collapseFactor, x)
+        return linear * collapse(at: t)
     }
+
+    /// The vaporization part of `factor`: 1 up to T_vap, collapse^((T - T_vap) / width) above.
+    @inline(__always)
+    public func collapse(at t: Double) -> Double {
+        guard t > vaporizationOnset else { return 1 }
+        return pow(collapseFactor, min((t - vaporizationOnset) / collapseWidth, 1))
+    }
+
+    /// Whether the model has a vaporization roll-off at all.
+    public var vaporizes: Bool { vaporizationOnset.isFinite && collapseFactor < 1 }
 }
 
 #if canImport(Glibc)

@@ -25,6 +25,7 @@ extension RFSource: Checkpointable {
         w.write(conductance.flatMap { $0 })
         for u in unit { w.write(raw: UnsafeBufferPointer(u.buffer)) }
         w.write(raw: UnsafeBufferPointer(potential.conductivity.buffer))
+        w.write(raw: UnsafeBufferPointer(collapseAtSolve.buffer))
         for v in [heatOrigin, heatSize] { for c in 0..<3 { w.write(Int32(v[c])) } }
         w.write(UInt64(combined.count))
         combined.withUnsafeBufferPointer { w.write(raw: $0) }
@@ -77,6 +78,7 @@ extension RFSource: Checkpointable {
         conductance = wasSolved ? (0..<n).map { Array(g[($0 * n)..<($0 * n + n)]) } : []
         for u in unit { try r.read(into: u.buffer) }
         try r.read(into: potential.conductivity.buffer)
+        try r.read(into: collapseAtSolve.buffer)
         var box: [SIMD3<Int>] = []
         for _ in 0..<2 { box.append(SIMD3(Int(try r.read(Int32.self)), Int(try r.read(Int32.self)), Int(try r.read(Int32.self)))) }
         let combinedCount = Int(try r.read(UInt64.self))
@@ -104,6 +106,7 @@ extension RFSource: Checkpointable {
             heatOrigin = box[0]; heatSize = box[1]
         }
         combined = savedCombined
+        combinedSum = savedCombined.reduce(0) { $0 + Double($1) }
         combinedWeights = savedCombinedWeights
     }
 }

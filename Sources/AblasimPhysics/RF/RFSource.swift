@@ -132,6 +132,9 @@ public final class RFSource: HeatSource {
     var solved = false
     var circuitDirty = true
     var lastDriftCheck = -Double.infinity
+    /// Vaporization factor `RFConductivityModel.collapse` of every solve-box voxel at the
+    /// last re-solve (1 where the tissue was below the onset).
+    let collapseAtSolve: Field3D<Float>
     private let shaftVoxels: Set<Int>
     private let coolantVoxels: [(voxels: [Int], temperature: Double)]
 
@@ -183,6 +186,7 @@ public final class RFSource: HeatSource {
         let size = boxSize
         unit = electrodes.map { _ in Field3D(nx: size.x, ny: size.y, nz: size.z, repeating: 0) }
         states = generators.map { _ in GeneratorState() }
+        collapseAtSolve = Field3D(nx: size.x, ny: size.y, nz: size.z, repeating: 1)
         shaftVoxels = Set(rasters.flatMap(\.voxels))
         coolantVoxels = zip(probes, rasters).compactMap { p, r in p.cooling.map { (r.voxels, $0.coolantTemperature) } }
     }
@@ -366,6 +370,7 @@ public final class RFSource: HeatSource {
         guard hs.x > 0, hs.y > 0, hs.z > 0 else { return false }
         let logMax = log(options.maxLocalDrift)
         let sigma = potential.conductivity, role = potential.role
+        let model = options.conductivity, o = boxOrigin, c0 = collapseAtSolve
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: hs.x * hs.z)
         defer { scratch.deallocate() }
         let maxFlag = UnsafeMutablePointer<Bool>.allocate(capacity: hs.z)
@@ -386,9 +391,15 @@ public final class RFSource: HeatSource {
                         conductivityRow(solver, table, j: j + ho.y, k: k + ho.z, from: ho.x, count: hs.x, into: row)
                         let s0 = sigma.row(j + ho.y, k + ho.z) + ho.x, r = role.row(j + ho.y, k + ho.z) + ho.x
                         let base = (k * hs.y + j) * hs.x
+                        let tr = solver.temperature.row(j + ho.y + o.y, k + ho.z + o.z) + o.x + ho.x
+                        let cr = c0.row(j + ho.y, k + ho.z) + ho.x
                         for i in 0..<hs.x where r[i] == ElectricPotentialSolver.conductor && s0[i] > 0 && row[i] > 0 {
-                            let d = abs(log(row[i] / s0[i]))
-                            if d > logMax { maxFlag[k] = true}
+                            // Vaporization is corrected locally between re-solves (see
+                            // addHeating); what it leaves is the inclusion's polarization change.
+                            let c1 = model.collapse(at: Double(tr[i])), cs = Double(cr[i])
+                            let linear = abs(log(row[i] / s0[i]) - log(c1 / cs))
+                            if linear > logMax { maxFlag[k] = true }
+                            let d = linear + abs(Self.polarization(c1) - Self.polarization(cs))
                             var q = 0.0
                             for pt in pat { q += Double(pt[base + i]) }
                             a += q * d; b += q
@@ -408,8 +419,14 @@ public final class RFSource: HeatSource {
         let table = sigmaTable(solver)
         let sigma = potential.conductivity
         let ny = boxSize.y
+        let model = options.conductivity, o = boxOrigin, nx = boxSize.x
+        let c0 = collapseAtSolve
         executor.forEachSlab(planes: boxSize.z) { ks in
-            for k in ks { for j in 0..<ny { conductivityRow(solver, table, j: j, k: k, into: sigma.row(j, k)) } }
+            for k in ks { for j in 0..<ny {
+                conductivityRow(solver, table, j: j, k: k, into: sigma.row(j, k))
+                let tr = solver.temperature.row(j + o.y, k + o.z) + o.x, cr = c0.row(j, k)
+                for i in 0..<nx { cr[i] = Float(model.collapse(at: Double(tr[i]))) }
+            } }
         }
         try potential.assemble()
         let n = electrodes.count
@@ -663,12 +680,21 @@ public final class RFSource: HeatSource {
                 }
             }
             combinedWeights = w
+            combinedSum = combined.reduce(0) { $0 + Double($1) }
             scale = 1
         }
         let src = solver.source
         let volume = grid.voxelVolume
-        let sf = Float(scale)
-        return combined.withUnsafeBufferPointer { cb in
+        // Voxels that vaporized (or recovered) since the re-solve get their local heating
+        // corrected; everything is scaled so the total stays the channels' power.
+        let corrections = vaporizationCorrections(solver)
+        var sf = Float(scale)
+        if !corrections.isEmpty {
+            var delta = 0.0
+            for (l, ratio) in corrections { delta += Double(combined[l]) * Double(ratio - 1) }
+            if combinedSum > 0, combinedSum + delta > 0 { sf = Float(scale * combinedSum / (combinedSum + delta)) }
+        }
+        let deposited = combined.withUnsafeBufferPointer { cb in
             let c = cb.baseAddress!
             return executor.sumPlanes(planes: hs.z) { k in
                 var s = 0.0
@@ -686,6 +712,65 @@ public final class RFSource: HeatSource {
                 return s * volume
             }
         }
+        var extra = 0.0
+        for (l, ratio) in corrections {
+            let (i, j, k) = (l % hs.x, l / hs.x % hs.y, l / (hs.x * hs.y))
+            let dq = sf * combined[l] * (ratio - 1)
+            src[i + o.x, j + o.y, k + o.z] += dq
+            extra += Double(dq)
+        }
+        return deposited + extra * volume
+    }
+
+    /// Sum of `combined` over the heated box (kept with it).
+    var combinedSum = 0.0
+
+    /// Heating of a small spherical inclusion of conductivity c sigma_e in a medium sigma_e
+    /// under a uniform far field E0, per sigma_e E0^2: the inner field is
+    /// E_i = 3 sigma_e / (sigma_i + 2 sigma_e) E0 (Maxwell, Treatise on Electricity and
+    /// Magnetism, 1873, art. 314; the conduction form of the dielectric sphere, Jackson,
+    /// Classical Electrodynamics, 3rd ed., sec. 4.4), so Q_i = sigma_i E_i^2 = 9c/(2+c)^2.
+    /// A voxel that vaporizes between re-solves is such an inclusion in its unvaporized
+    /// neighbourhood: its Q is scaled by the ratio of this factor after and before.
+    @inline(__always)
+    static func inclusionHeating(_ c: Double) -> Double { 9 * c / ((2 + c) * (2 + c)) }
+
+    /// Relative change of the conductance seen through a small inclusion of relative
+    /// conductivity c (its polarizability, 3 (c - 1) / (c + 2), same sources): bounded by
+    /// 1.5 however far the voxel collapses, unlike |ln c|.
+    @inline(__always)
+    static func polarization(_ c: Double) -> Double { 3 * (c - 1) / (c + 2) }
+
+    /// (heated-box index, Q ratio) of every voxel whose vaporization factor differs from the
+    /// last re-solve's, in index order.
+    private func vaporizationCorrections(_ solver: PennesSolver<Float>) -> [(Int, Float)] {
+        let model = options.conductivity
+        guard model.vaporizes else { return [] }
+        let hs = heatSize, ho = heatOrigin, o = boxOrigin
+        guard hs.x > 0, hs.y > 0, hs.z > 0 else { return [] }
+        let onset = Float(model.vaporizationOnset)
+        let t = solver.temperature, c0 = collapseAtSolve
+        var perPlane = [[(Int, Float)]](repeating: [], count: hs.z)
+        perPlane.withUnsafeMutableBufferPointer { pb in
+            let planes = pb.baseAddress!
+            executor.forEachSlab(planes: hs.z) { ks in
+                for k in ks {
+                    var list: [(Int, Float)] = []
+                    for j in 0..<hs.y {
+                        let tr = t.row(j + ho.y + o.y, k + ho.z + o.z) + o.x + ho.x
+                        let cr = c0.row(j + ho.y, k + ho.z) + ho.x
+                        for i in 0..<hs.x where tr[i] > onset || cr[i] < 1 {
+                            let c1 = Float(model.collapse(at: Double(tr[i])))
+                            guard c1 != cr[i] else { continue }
+                            let ratio = Self.inclusionHeating(Double(c1)) / Self.inclusionHeating(Double(cr[i]))
+                            list.append(((k * hs.y + j) * hs.x + i, Float(ratio)))
+                        }
+                    }
+                    planes[k] = list
+                }
+            }
+        }
+        return perPlane.flatMap { $0 }
     }
 }
 
