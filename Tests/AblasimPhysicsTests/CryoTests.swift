@@ -62,7 +62,8 @@ final class CryoTests: XCTestCase {
         m.paint((0..<grid.voxelCount).filter { ($0 / grid.nx) % grid.ny >= 8 }, material: tumour)
         m.paint([(5, 5), (6, 5), (5, 6)].flatMap { i, j in (3..<9).map { m.linear(i, j, $0) } }, material: probe)
         m.freezing = .standard
-        let s = try m.makeSolver(Float.self, safety: 1, executor: SlabExecutor(threads: 1))
+        for boundary in [OuterBoundary.fixedTemperature(37), .heldBeyondGrid(37)] {
+        let s = try m.makeSolver(Float.self, boundary: boundary, safety: 1, executor: SlabExecutor(threads: 1))
         // CSF ice (w = 0.99): the limit of an interior CSF voxel, 6 faces at k_f, is
         // C_f h^2 / (6 k_f); the old table-wide bound took 2 k_f / h on every face (half that).
         let ice = FreezingModel.standard.frozen(try table.tissue(named: "csf"))
@@ -77,6 +78,7 @@ final class CryoTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(t.min()!, -150 - 1e-3)
         XCTAssertLessThanOrEqual(t.max()!, 37 + 1e-3)
         XCTAssertLessThan(s.temperature[7, 5, 5], -20, "the block freezes its surroundings")
+        }
     }
 
     func testProtocolPhasesAndBadInput() throws {

@@ -92,7 +92,9 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                     case PhaseChangeFace.tissue: g = 2 * ka * kMax[b] / (ka + kMax[b]) * ih * ih
                     case PhaseChangeFace.film: g = ih / (1 / (2 * ka * ih) + 1 / Double(film[b]))
                     case PhaseChangeFace.faceFixed: g = 2 * ka * ih * ih
-                    default: g = 0
+                    case PhaseChangeFace.centreFixed: g = ka * ih * ih
+                    case PhaseChangeFace.insulated: g = 0
+                    default: g = 2 * ka * ih * ih  // any other held face: at most the face-held value
                     }
                     row[a << bits | b] = g / cMin[a]
                 }
