@@ -122,7 +122,9 @@ public struct RunSetup {
                 probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: channels[c]))
                 tips.append(phantom.grid.index(a.tip))
             }
-            duration = scenario.cryo.protocolMin.reduce(0, +) * 60  // the protocol sets the length of a cryo run
+            // The protocol sets the length of a cryo run unless duration_s is given (shorter:
+            // the run stops early; longer: the probes are passive after the protocol).
+            if !scenario.durationIsExplicit { duration = scenario.cryo.protocolMin.reduce(0, +) * 60 }
         }
 
         var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in

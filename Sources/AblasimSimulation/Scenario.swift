@@ -68,6 +68,9 @@ public struct Scenario: Equatable, Sendable {
     public var modality: Modality = .rf
     /// Simulated time [s]. 6 min is a typical cooled bipolar spine protocol length.
     public var durationS = 360.0
+    /// True once `duration_s` was set (file, --set, --duration): a cryo run then lasts
+    /// `durationS` instead of its protocol.
+    public var durationIsExplicit = false
     /// Interval between recorded samples [s].
     public var recordIntervalS = 1.0
     public var threads: Int?
@@ -134,7 +137,7 @@ public struct Scenario: Equatable, Sendable {
         switch key {
         case "phantom": phantom = value
         case "modality": modality = try choice(Modality.self)
-        case "duration_s": durationS = try number(1...86_400, "s")
+        case "duration_s": durationS = try number(1...86_400, "s"); durationIsExplicit = true
         case "record_interval_s": recordIntervalS = try number(0.01...600, "s")
         case "threads":
             guard let n = Int(value), (1...256).contains(n) else { throw bad("an integer thread count from 1 to 256") }

@@ -39,6 +39,15 @@ final class ModalityRunTests: XCTestCase {
         }
     }
 
+    func testCryoRunLastsItsProtocolUnlessADurationIsGiven() throws {
+        var s = Scenario()
+        s.modality = .cryo
+        try s.set("cryo.protocol_min", to: "1,0.5,1")
+        XCTAssertEqual(try ScenarioRun(phantom: Self.phantom, scenario: s, executor: SlabExecutor(threads: 1)).duration, 150)
+        try s.set("duration_s", to: "45")
+        XCTAssertEqual(try ScenarioRun(phantom: Self.phantom, scenario: s, executor: SlabExecutor(threads: 1)).duration, 45)
+    }
+
     func testCheckpointedMicrowaveRunWithWaterLossResumesToTheSameSummary() throws {
         let s = try scenario(.microwave, [("microwave.power_w", "60"), ("microwave.water_loss", "on"), ("duration_s", "30")])
         let straight = try ScenarioRun(phantom: Self.phantom, scenario: s, executor: SlabExecutor(threads: 1))
