@@ -190,7 +190,7 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         var active = SIMDMask<V.MaskStorage>()
         let lab = r.label + i
         let tr = r.t + i
-        let coldest = vmin(vmin(vmin(t0, xm), vmin(xp, ym)), vmin(vmin(yp, zm), zp)).min()
+        let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t0, xm), pointwiseMin(xp, ym)), pointwiseMin(pointwiseMin(yp, zm), zp)).min()
         if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove {
             // Unfrozen block: k(T) = k_u everywhere in the stencil, phi = 0; tabulated faces.
             let bits = PennesTables<S>.labelBits
@@ -247,7 +247,7 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         f += pf * (V(repeating: tb.arterial) - t0)
         f += q
         let zero = V(), x = t0 - ts
-        let h0 = cf * vmin(x, zero) + cm * vmin(vmax(x, zero), range) + cu * vmax(x - range, zero)
+        let h0 = cf * pointwiseMin(x, zero) + cm * pointwiseMin(pointwiseMax(x, zero), range) + cu * pointwiseMax(x - range, zero)
         let dh = V(repeating: dt) * f
         let h1 = h0 + dh
         let one = V(repeating: 1), two = V(repeating: 2)
@@ -255,7 +255,7 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         let b1 = zero.replacing(with: one, where: h1 .> zero).replacing(with: two, where: h1 .>= hl)
         let invC = icf.replacing(with: icm, where: b0 .== one).replacing(with: icu, where: b0 .== two)
         let same = t0 + dh * invC
-        let full = ts + vmin(h1, zero) * icf + vmin(vmax(h1, zero), hl) * icm + vmax(h1 - hl, zero) * icu
+        let full = ts + pointwiseMin(h1, zero) * icf + pointwiseMin(pointwiseMax(h1, zero), hl) * icm + pointwiseMax(h1 - hl, zero) * icu
         let result = full.replacing(with: same, where: b0 .== b1)
         UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: t0.replacing(with: result, where: active), as: V.self)
         i += w
@@ -266,13 +266,3 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         phaseChangeRowScalar(tail, count: n - i, dt: dt, tables: tb)
     }
 }
-
-/// Lane-wise `Swift.min(a, b)` (`b < a ? b : a`), written with a mask so generic code gets
-/// the vector instruction: the standard library's `pointwiseMin` stayed an out-of-line
-/// per-lane loop here (14 % of a cryo run's time in `perf`). Same result bit for bit.
-@inlinable @inline(__always)
-func vmin<S: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD8<S>, _ b: SIMD8<S>) -> SIMD8<S> { a.replacing(with: b, where: b .< a) }
-
-/// Lane-wise `Swift.max(a, b)` (`b >= a ? b : a`), see `vmin`.
-@inlinable @inline(__always)
-func vmax<S: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD8<S>, _ b: SIMD8<S>) -> SIMD8<S> { a.replacing(with: b, where: b .>= a) }
