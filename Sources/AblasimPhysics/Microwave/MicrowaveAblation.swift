@@ -99,7 +99,10 @@ public final class MicrowaveSource: HeatSource {
 
     public func update(solver: PennesSolver<Float>, time: Double) throws {
         if pattern == nil { try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes) }
-        if let wl = waterLoss, time - lastWaterLossCheck >= wl.checkInterval {
+        let p = power * min(max(powerFactor, 0), 1)
+        // Water loss: checked only while power flows (with the interlock's cut nothing is
+        // deposited, so the pattern need not follow the cooling tissue until power returns).
+        if let wl = waterLoss, p > 0, time - lastWaterLossCheck >= wl.checkInterval {
             lastWaterLossCheck = time
             if updateAttenuationRatios(temperature: solver.temperature, codes: solver.codes, model: wl) {
                 try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
@@ -107,7 +110,6 @@ public final class MicrowaveSource: HeatSource {
         }
         let t = solver.temperature.base, coolant = Float(antenna.coolantTemperature)
         for i in shaftIndices { t[i] = coolant }
-        let p = power * min(max(powerFactor, 0), 1)
         pattern!.add(scale: p, into: solver.source)
         energy += p * solver.dt
     }
