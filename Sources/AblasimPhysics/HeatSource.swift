@@ -38,9 +38,13 @@ public protocol HeatSource: AnyObject {
     /// Work counters of the source for the run summary, dotted keys with units in the name
     /// (e.g. `rf.potential_solves`, `rf.potential_solve_wall_s`).
     var statistics: [String: Double] { get }
+    /// The box of voxels (first voxel, size) this source adds Q to; nil: anywhere. The loop
+    /// then clears only what the sources wrote in the previous step, not the whole grid.
+    var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { get }
 }
 
 extension HeatSource {
     public var maximumTimeStep: Double? { nil }
     public var statistics: [String: Double] { [:] }
+    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { nil }
 }

@@ -91,6 +91,9 @@ public final class SalineIrrigation: HeatSource {
         for i in indices! { t[i] = v }
     }
 
+    /// Holds temperatures only; adds no Q anywhere.
+    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { (.zero, .zero) }
+
     /// No generator channel: the irrigation is passive protection.
     public func channelSamples() -> [ChannelSample] { [] }
 }

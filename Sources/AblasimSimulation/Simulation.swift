@@ -13,6 +13,9 @@ public final class Simulation {
     /// Wall time spent per part of the step [s]: "sources", "thermal", "monitor".
     public private(set) var timing: [String: Double] = ["sources": 0, "thermal": 0, "monitor": 0]
     private var nextRecord = 0.0
+    /// Voxels of `solver.source` the sources may have written in the last step (inclusive
+    /// corners); nil: the whole grid.
+    private var written: (lo: SIMD3<Int>, hi: SIMD3<Int>)? = nil
     private let clock = ContinuousClock()
 
     public init(solver: PennesSolver<Float>, sources: [HeatSource], monitor: ThermocoupleMonitor, recordInterval: Double) {
@@ -28,8 +31,9 @@ public final class Simulation {
     /// Advances one time step.
     public func step() throws {
         try timed("sources") {
-            solver.source.fill(0)
+            clearSourceField()
             for s in sources { try s.update(solver: solver, time: solver.time) }
+            recordWrittenRegion()
         }
         try timed("thermal") { try solver.step() }
         timed("monitor") {
@@ -85,6 +89,28 @@ public final class Simulation {
             series.append((t, samples))
         }
         generatorSeries = series
+    }
+
+    /// Zeroes what the sources wrote last step (the whole field when unknown): on the L1
+    /// run the RF heated box is a quarter of the grid, and a full clear cost about as much
+    /// as the RF update itself.
+    private func clearSourceField() {
+        guard let box = written else { solver.source.fill(0); return }
+        guard all(box.hi .>= box.lo) else { return }
+        let q = solver.source, count = box.hi.x - box.lo.x + 1
+        for k in box.lo.z...box.hi.z { for j in box.lo.y...box.hi.y {
+            (q.row(j, k) + box.lo.x).update(repeating: 0, count: count)
+        } }
+    }
+
+    private func recordWrittenRegion() {
+        var lo = solver.grid.dims, hi = SIMD3<Int>(repeating: -1)
+        for s in sources {
+            guard let r = s.heatedRegion else { written = nil; return }
+            guard all(r.size .> .zero) else { continue }
+            lo = pointwiseMin(lo, r.origin); hi = pointwiseMax(hi, r.origin &+ r.size &- 1)
+        }
+        written = (lo, hi)
     }
 
     private func recordGenerators() {

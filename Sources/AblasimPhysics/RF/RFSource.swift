@@ -219,6 +219,8 @@ public final class RFSource: HeatSource {
          "rf.solve_box_voxels": Double(boxSize.x * boxSize.y * boxSize.z), "rf.heated_box_voxels": Double(heatSize.x * heatSize.y * heatSize.z)]
     }
 
+    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { (boxOrigin &+ heatOrigin, heatSize) }
+
     public func channelSamples() -> [ChannelSample] {
         zip(probes, states).map { p, s in
             ChannelSample(channel: p.name, power: s.power, impedance: s.impedance, energy: s.energy, probeTemperature: s.probeTemperature)
