@@ -52,3 +52,15 @@ func fabricatedSummary(ablationML: Double, coverage: Double, cordPeakC: Double, 
         "interlock": ["enabled": true, "threshold_c": 45.0, "tripped_s": NSNull()],
     ]
 }
+
+/// A summary.json object without what depends on the clock (wall time, timing split, the
+/// wall/CPU seconds among the work counters); what is left must repeat bit for bit.
+func reproduciblePart(of summary: [String: Any]) -> [String: Any] {
+    var s = summary
+    s["wall_s"] = nil
+    s["timing"] = nil
+    if let counters = s["statistics"] as? [String: Double] {
+        s["statistics"] = counters.filter { !$0.key.hasSuffix("_wall_s") && !$0.key.hasSuffix("_cpu_s") }
+    }
+    return s
+}
