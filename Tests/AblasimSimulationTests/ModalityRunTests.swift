@@ -7,12 +7,7 @@ import AblasimPhysics
 /// Non-RF modalities through `ScenarioRun`: the summary reports each applicator's energy
 /// (its channel), and a run checkpointed half way resumes to the same result.
 final class ModalityRunTests: XCTestCase {
-    static let phantom: Phantom = {
-        var o = VertebraPhantomOptions()
-        o.voxelMm = 2
-        o.marginMm = 2
-        return try! VertebraPhantomGenerator.generate(o)
-    }()
+    static var phantom: Phantom { GeneratedPhantoms.twoMillimetre }
 
     func scenario(_ modality: Scenario.Modality, _ extra: [(String, String)] = []) throws -> Scenario {
         var s = Scenario()

@@ -7,13 +7,7 @@ import AblasimPhantom
 /// Applicator placement: explicit trajectories, and shafts through the spinal canal or a
 /// nerve root rejected as bad input for every modality.
 final class ProbePlacementTests: XCTestCase {
-    /// A generated L1 phantom at 1 mm (small and quick to make; pedicles about 7 mm wide).
-    static let phantom: Phantom = {
-        var o = VertebraPhantomOptions()
-        o.voxelMm = 1
-        o.marginMm = 2
-        return try! VertebraPhantomGenerator.generate(o)
-    }()
+    static var phantom: Phantom { GeneratedPhantoms.oneMillimetre }
 
     /// Straight back from the tumour centre to behind the lamina: through the canal.
     static func throughTheCanal(_ p: Phantom) -> String {
@@ -71,10 +65,7 @@ final class ProbePlacementTests: XCTestCase {
 
     func testTheDefaultPediclePlacementsAreAccepted() throws {
         // 1 mm, the 2 mm phantom the sweep tests run, and the committed 0.5 mm L1.
-        var coarse = VertebraPhantomOptions()
-        coarse.voxelMm = 2
-        coarse.marginMm = 2
-        var phantoms = [Self.phantom, try VertebraPhantomGenerator.generate(coarse)]
+        var phantoms = [Self.phantom, GeneratedPhantoms.twoMillimetre]
         let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Phantoms/L1-lytic.vox")
         phantoms.append(try Phantom.read(from: committed))
