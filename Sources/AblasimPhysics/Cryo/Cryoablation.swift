@@ -20,8 +20,12 @@ public struct CryoSettings: Equatable, Sendable {
         self.freezingLength = freezingLength; self.freezing = freezing
     }
 
-    /// Default freeze temperature [C] (see `freezeTemperature` and docs/cryo.md).
-    public static let calibratedFreezeTemperature = -150.0
+    /// Default freeze temperature [C]: the effective surface temperature that reproduces
+    /// Littrup 2009's single-probe lethal ice (< -30 C) diameter of 12 mm after a 15 min
+    /// freeze in 39 C gel (ModalityCalibrationTests.testCryoLittrupSingleProbe3D: 20 / 16 /
+    /// 12 mm at -150 / -120 / -90 C). Warmer than the gas's nominal -150 C: a real probe in a
+    /// high heat load warms above it, which a held voxel surface does not (docs/cryo.md).
+    public static let calibratedFreezeTemperature = -90.0
 
     func validate() throws {
         guard freezeTemperature.isFinite, freezeTemperature >= -196, freezeTemperature <= -40 else {
