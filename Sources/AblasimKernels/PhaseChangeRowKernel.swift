@@ -191,6 +191,13 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         let lab = r.label + i
         let tr = r.t + i
         let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t0, xm), pointwiseMin(xp, ym)), pointwiseMin(pointwiseMin(yp, zm), zp)).min()
+        if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove + S(phaseChangeUnfrozenMargin),
+           let warm = unfrozenBlockUpdate(r, at: i, faces: faces, dt: dt, tables: tb,
+                                          t0: t0, xm: xm, xp: xp, ym: ym, yp: yp, zm: zm, zp: zp) {
+            UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: warm, as: V.self)
+            i += w
+            continue
+        }
         if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove {
             // Unfrozen block: k(T) = k_u everywhere in the stencil, phi = 0; tabulated faces.
             let bits = PennesTables<S>.labelBits
@@ -265,4 +272,63 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         tail.t += i; tail.tNew += i; tail.label += i; tail.q += i
         phaseChangeRowScalar(tail, count: n - i, dt: dt, tables: tb)
     }
+}
+
+/// Margin [K] above the largest liquidus within which a block takes the lean unfrozen path
+/// only if no lane ends the step below it. With every temperature before and after the
+/// step this far above the liquidus, H0 and H1 lie on the unfrozen branch beyond float32
+/// rounding (C_u * 0.05 K is about 1e5 J/m^3, the rounding of H a few hundred), so the
+/// general kernel would take its same-branch formula: the lean path gives its bits.
+public let phaseChangeUnfrozenMargin: Float = 0.05
+
+/// The update of a block whose seven stencil temperatures are all unfrozen, from four
+/// tables instead of fourteen (tabulated k_u faces, perfusion, 1 / C_u, kind): the
+/// general kernel's same-branch formula T1 = T0 + dt F / C_u, in its order of operations.
+/// Returns nil when a tissue lane would end the step within the margin of the liquidus
+/// (the caller then runs the general path). Non-tissue lanes keep T0.
+@inlinable @inline(__always)
+func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, dt: S, tables tb: PhaseChangeTables<S>,
+                            t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>) -> SIMD8<S>? {
+    typealias V = SIMD8<S>
+    let bits = PennesTables<S>.labelBits
+    let sy = r.strideY, sz = r.strideZ
+    let fx = faces, fy = faces + (1 << (2 * bits)), fz = faces + (2 << (2 * bits))
+    let lab = r.label + i
+    let raw = UnsafeRawPointer(lab)
+    let lc = raw.loadUnaligned(as: UInt64.self)
+    let gxm: V, gxp: V, gym: V, gyp: V, gzm: V, gzp: V, pf: V, icu: V
+    var tissue = SIMDMask<V.MaskStorage>(repeating: true)
+    if lc == (lc & 0xff) &* 0x0101_0101_0101_0101 {
+        let l = Int(truncatingIfNeeded: lc & 0xff)
+        guard tb.kind[l] == PhaseChangeFace.tissue else { return t0 }
+        let row = l << bits, diagonal = row | l
+        // Faces towards the same tissue broadcast the table diagonal (as in the Pennes kernel).
+        @inline(__always) func face(_ table: UnsafePointer<S>, _ offset: Int) -> V {
+            raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == lc ? V(repeating: table[diagonal]) : gatherRow(table, row, lab + offset)
+        }
+        gxm = face(fx, -1); gxp = face(fx, 1)
+        gym = face(fy, -sy); gyp = face(fy, sy)
+        gzm = face(fz, -sz); gzp = face(fz, sz)
+        pf = V(repeating: tb.perfusion[l]); icu = V(repeating: tb.invCapUnfrozen[l])
+    } else {
+        for k in 0..<8 where tb.kind[Int(lab[k])] != PhaseChangeFace.tissue { tissue[k] = false }
+        gxm = gatherPairs(fx, lab, -1, bits); gxp = gatherPairs(fx, lab, 1, bits)
+        gym = gatherPairs(fy, lab, -sy, bits); gyp = gatherPairs(fy, lab, sy, bits)
+        gzm = gatherPairs(fz, lab, -sz, bits); gzp = gatherPairs(fz, lab, sz, bits)
+        pf = gatherLabels(tb.perfusion, lab); icu = gatherLabels(tb.invCapUnfrozen, lab)
+    }
+    var f = V()
+    f += gxm * (xm - t0)
+    f += gxp * (xp - t0)
+    f += gym * (ym - t0)
+    f += gyp * (yp - t0)
+    f += gzm * (zm - t0)
+    f += gzp * (zp - t0)
+    f += pf * (V(repeating: tb.arterial) - t0)
+    f += UnsafeRawPointer(r.q + i).loadUnaligned(as: V.self)
+    let dh = V(repeating: dt) * f
+    let t1 = t0 + dh * icu
+    let floor = tb.unfrozenAbove + S(phaseChangeUnfrozenMargin)
+    guard t1.replacing(with: V(repeating: floor), where: .!tissue).min() >= floor else { return nil }
+    return t0.replacing(with: t1, where: tissue)
 }

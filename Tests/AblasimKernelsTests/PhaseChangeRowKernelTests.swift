@@ -51,14 +51,20 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
 final class PhaseChangeRowKernelTests: XCTestCase {
     /// - Parameter warmFrom: lowest random temperature; -60 spans all branches, about -2
     ///   makes most blocks unfrozen (the kernel's fast path when `fastPath`).
-    func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64, warmFrom: Double = -60, fastPath: Bool = false) -> ([S], [S]) {
+    func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64, warmFrom: Double = -60, fastPath: Bool = false,
+                                                     mostlyOneTissue: Bool = false) -> ([S], [S]) {
         var g = SplitMix64(state: seed)
         let tb = PhaseChangeTestTables<S>(using: &g, unfrozenFaces: fastPath)
         var box = RowBox<S>(n: n)
         for i in 0..<box.count {
             // Temperatures across frozen, mushy and unfrozen branches.
             box.t[i] = S(Double.random(in: warmFrom...60, using: &g))
-            box.label[i] = UInt8(Int.random(in: 0..<10, using: &g) < 7 ? Int.random(in: 0..<4, using: &g) : Int.random(in: 4..<8, using: &g))
+            if mostlyOneTissue {
+                // Blocks of one tissue (the lean path's broadcast faces) with a few odd voxels.
+                box.label[i] = Double.random(in: 0..<1, using: &g) < 0.05 ? UInt8(Int.random(in: 0..<8, using: &g)) : 2
+            } else {
+                box.label[i] = UInt8(Int.random(in: 0..<10, using: &g) < 7 ? Int.random(in: 0..<4, using: &g) : Int.random(in: 4..<8, using: &g))
+            }
             box.q[i] = S(Double.random(in: 0...1e6, using: &g))
         }
         let dt = S(0.02)
@@ -92,6 +98,17 @@ final class PhaseChangeRowKernelTests: XCTestCase {
             // The fast path gives what the general SIMD path gives.
             let (e, _) = run(Float.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: false)
             XCTAssertEqual(a.map(\.bitPattern), e.map(\.bitPattern), "fast vs general, n = \(n)")
+        }
+    }
+
+    func testLeanUnfrozenPathOnOneTissueBlocksMatchesScalarReferenceBitwise() {
+        // Warm blocks of one tissue take the lean path; starting within a fraction of a kelvin
+        // of the liquidus, some lanes end below its margin and the block falls back.
+        for (n, seed, warmFrom) in [(64, 21, -0.99), (40, 22, -0.9), (64, 23, 10), (29, 24, -60)] as [(Int, UInt64, Double)] {
+            let (a, b) = run(Float.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true, mostlyOneTissue: true)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n) from \(warmFrom) C")
+            let (c, d) = run(Double.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true, mostlyOneTissue: true)
+            XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n) from \(warmFrom) C")
         }
     }
 
