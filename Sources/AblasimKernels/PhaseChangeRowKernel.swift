@@ -129,25 +129,34 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
     }
 }
 
+/// Net heat flux F [W/m^3] into tissue voxel i (code l) of a row at its current temperature:
+/// conduction through the six faces, perfusion of the unfrozen fraction, and Q.
+@inlinable @inline(__always)
+func phaseChangeNetFlux<S>(_ r: PennesRow<S>, at i: Int, label l: Int, tables tb: PhaseChangeTables<S>) -> S {
+    let sy = r.strideY, sz = r.strideZ
+    let ih = tb.inverseSpacing
+    let t0 = r.t[i]
+    let ka = tb.conductivity(l, t0)
+    var f: S = 0
+    f += tb.face(ka, Int(r.label[i - 1]), r.t[i - 1], ih.x) * (r.t[i - 1] - t0)
+    f += tb.face(ka, Int(r.label[i + 1]), r.t[i + 1], ih.x) * (r.t[i + 1] - t0)
+    f += tb.face(ka, Int(r.label[i - sy]), r.t[i - sy], ih.y) * (r.t[i - sy] - t0)
+    f += tb.face(ka, Int(r.label[i + sy]), r.t[i + sy], ih.y) * (r.t[i + sy] - t0)
+    f += tb.face(ka, Int(r.label[i - sz]), r.t[i - sz], ih.z) * (r.t[i - sz] - t0)
+    f += tb.face(ka, Int(r.label[i + sz]), r.t[i + sz], ih.z) * (r.t[i + sz] - t0)
+    f += (1 - tb.frozenFraction(l, t0)) * tb.perfusion[l] * (tb.arterial - t0)
+    f += r.q[i]
+    return f
+}
+
 /// Scalar reference of the phase-change row update.
 @inlinable
 public func phaseChangeRowScalar<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables tb: PhaseChangeTables<S>) {
-    let sy = r.strideY, sz = r.strideZ
-    let ih = tb.inverseSpacing
     for i in 0..<n {
         let l = Int(r.label[i])
         let t0 = r.t[i]
         guard tb.kind[l] == PhaseChangeFace.tissue else { r.tNew[i] = t0; continue }
-        let ka = tb.conductivity(l, t0)
-        var f: S = 0
-        f += tb.face(ka, Int(r.label[i - 1]), r.t[i - 1], ih.x) * (r.t[i - 1] - t0)
-        f += tb.face(ka, Int(r.label[i + 1]), r.t[i + 1], ih.x) * (r.t[i + 1] - t0)
-        f += tb.face(ka, Int(r.label[i - sy]), r.t[i - sy], ih.y) * (r.t[i - sy] - t0)
-        f += tb.face(ka, Int(r.label[i + sy]), r.t[i + sy], ih.y) * (r.t[i + sy] - t0)
-        f += tb.face(ka, Int(r.label[i - sz]), r.t[i - sz], ih.z) * (r.t[i - sz] - t0)
-        f += tb.face(ka, Int(r.label[i + sz]), r.t[i + sz], ih.z) * (r.t[i + sz] - t0)
-        f += (1 - tb.frozenFraction(l, t0)) * tb.perfusion[l] * (tb.arterial - t0)
-        f += r.q[i]
+        let f = phaseChangeNetFlux(r, at: i, label: l, tables: tb)
         // Enthalpy before and after.
         let ts = tb.solidus[l], range = tb.liquidus[l] - ts, hl = tb.enthalpyLiquidus[l]
         let x = t0 - ts
@@ -281,14 +290,14 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
 /// general kernel would take its same-branch formula: the lean path gives its bits.
 public let phaseChangeUnfrozenMargin: Float = 0.05
 
-/// The update of a block whose seven stencil temperatures are all unfrozen, from four
-/// tables instead of fourteen (tabulated k_u faces, perfusion, 1 / C_u, kind): the
-/// general kernel's same-branch formula T1 = T0 + dt F / C_u, in its order of operations.
-/// Returns nil when a tissue lane would end the step within the margin of the liquidus
-/// (the caller then runs the general path). Non-tissue lanes keep T0.
+/// The net heat flux F [W/m^3] into the voxels of a block whose seven stencil temperatures
+/// are all unfrozen, from four tables instead of fourteen (tabulated k_u faces, perfusion,
+/// 1 / C_u, kind), in the general kernel's order of operations; with 1 / C_u and the mask
+/// of tissue lanes (the others keep their temperature).
 @inlinable @inline(__always)
-func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, dt: S, tables tb: PhaseChangeTables<S>,
-                            t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>) -> SIMD8<S>? {
+func unfrozenBlockFlux<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, tables tb: PhaseChangeTables<S>,
+                          t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>)
+    -> (flux: SIMD8<S>, invCap: SIMD8<S>, tissue: SIMDMask<SIMD8<S>.MaskStorage>)? {
     typealias V = SIMD8<S>
     let bits = PennesTables<S>.labelBits
     let sy = r.strideY, sz = r.strideZ
@@ -300,7 +309,7 @@ func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S
     var tissue = SIMDMask<V.MaskStorage>(repeating: true)
     if lc == (lc & 0xff) &* 0x0101_0101_0101_0101 {
         let l = Int(truncatingIfNeeded: lc & 0xff)
-        guard tb.kind[l] == PhaseChangeFace.tissue else { return t0 }
+        guard tb.kind[l] == PhaseChangeFace.tissue else { return nil }
         let row = l << bits, diagonal = row | l
         // Faces towards the same tissue broadcast the table diagonal (as in the Pennes kernel).
         @inline(__always) func face(_ table: UnsafePointer<S>, _ offset: Int) -> V {
@@ -326,6 +335,19 @@ func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S
     f += gzp * (zp - t0)
     f += pf * (V(repeating: tb.arterial) - t0)
     f += UnsafeRawPointer(r.q + i).loadUnaligned(as: V.self)
+    return (f, icu, tissue)
+}
+
+/// The plain step of an unfrozen block, T1 = T0 + dt F / C_u (the general kernel's
+/// same-branch formula). Returns nil when a tissue lane would end the step within the
+/// margin of the liquidus (the caller then runs the general path); non-tissue lanes keep T0.
+@inlinable @inline(__always)
+func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, dt: S, tables tb: PhaseChangeTables<S>,
+                            t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>) -> SIMD8<S>? {
+    typealias V = SIMD8<S>
+    guard let (f, icu, tissue) = unfrozenBlockFlux(r, at: i, faces: faces, tables: tb, t0: t0, xm: xm, xp: xp, ym: ym, yp: yp, zm: zm, zp: zp) else {
+        return tb.kind[Int(r.label[i])] == PhaseChangeFace.tissue ? nil : t0  // a block of one non-tissue code keeps T
+    }
     let dh = V(repeating: dt) * f
     let t1 = t0 + dh * icu
     let floor = tb.unfrozenAbove + S(phaseChangeUnfrozenMargin)

@@ -36,6 +36,11 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     public let freezing: FreezingModel?
     private let phaseChange: PhaseChangeCoefficients<S>?
     private let arterial: Double
+    /// Super-time-stepping (phase-change solver only): when set at init, `dt` is a
+    /// super-step of RKL1 stages (`SuperTimeStepping`), up to `largestStep` long.
+    public let superTimeStepping: SuperTimeStepping?
+    /// RKL1 stage coefficients (a_j, b_j) of the current super-step.
+    private var stages: [(a: Double, b: Double)] = []
 
     /// Fraction of the stability limit used when no step is given.
     public static var defaultSafety: Double { 0.9 }
@@ -48,7 +53,8 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                 initialTemperature: Double = Blood.arterialTemperature,
                 arterialTemperature: Double = Blood.arterialTemperature,
                 dt requested: Double? = nil, safety: Double = PennesSolver.defaultSafety,
-                executor: SlabExecutor = .allCores, freezing: FreezingModel? = nil) throws {
+                executor: SlabExecutor = .allCores, freezing: FreezingModel? = nil,
+                superTimeStepping: SuperTimeStepping? = nil) throws {
         guard !materials.isEmpty, materials.count <= MaterialCode.maxMaterials else {
             throw PhysicsError.invalidInput("a model needs 1 to \(MaterialCode.maxMaterials) materials, got \(materials.count)")
         }
@@ -98,19 +104,42 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         let bound = PennesSolver.largestRate(codes: codes, perSecond: perSecond)
         let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit(codes: codes) ?? .infinity)
         stabilityLimit = limit
+        guard superTimeStepping == nil || freezing != nil else {
+            throw PhysicsError.invalidInput("super-time-stepping is implemented for the phase-change (cryo) solver only")
+        }
+        self.superTimeStepping = superTimeStepping
+        let largest = superTimeStepping == nil ? limit : SuperTimeStepping.largestStep(explicitLimit: limit)
         if let requested {
             guard requested.isFinite, requested > 0 else {
                 throw PhysicsError.invalidInput("time step \(requested) s is not valid: it must be finite and > 0")
             }
-            guard requested <= limit * (1 + 1e-12) else {
-                throw PhysicsError.invalidInput(String(format: "time step %.4g s is unstable for this grid and tissue table: the explicit scheme needs dt <= %.4g s", requested, limit))
+            guard requested <= largest * (1 + 1e-12) else {
+                throw PhysicsError.invalidInput(String(format: "time step %.4g s is unstable for this grid and tissue table: the %@ needs dt <= %.4g s", requested,
+                                                       superTimeStepping == nil ? "explicit scheme" : "super-time-stepping scheme", largest))
             }
             dt = requested
         } else {
             guard limit.isFinite else { throw PhysicsError.invalidInput("the model conducts no heat; give an explicit time step") }
-            dt = safety * limit
+            dt = max(safety * limit, superTimeStepping?.superStep ?? 0)
         }
         coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterialTemperature)
+        planStages()
+    }
+
+    /// The longest step `setTimeStep` accepts [s]: the explicit limit, times the
+    /// super-step's gain with super-time-stepping.
+    public var largestStep: Double {
+        superTimeStepping == nil ? stabilityLimit : SuperTimeStepping.largestStep(explicitLimit: stabilityLimit)
+    }
+
+    /// Explicit stages per step: 1, or the RKL1 stages of a super-step.
+    public var stagesPerStep: Int { max(stages.count, 1) }
+
+    /// The super-step's stage coefficients for the current `dt`.
+    private func planStages() {
+        guard superTimeStepping != nil else { stages = []; return }
+        let s = SuperTimeStepping.stages(for: dt, explicitLimit: stabilityLimit)
+        stages = s > 1 ? SuperTimeStepping.stageCoefficients(stages: s, superStep: dt) : []
     }
 
     /// The largest stable step for this model [s]: 1 / max over voxels of (sum of the
@@ -140,11 +169,12 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
 
     /// Changes the step size (e.g. to land exactly on an output time); must stay stable.
     public func setTimeStep(_ newDt: Double) throws {
-        guard newDt.isFinite, newDt > 0, newDt <= stabilityLimit * (1 + 1e-12) else {
-            throw PhysicsError.invalidInput(String(format: "time step %.4g s is outside (0, %.4g] s, the stable range", newDt, stabilityLimit))
+        guard newDt.isFinite, newDt > 0, newDt <= largestStep * (1 + 1e-12) else {
+            throw PhysicsError.invalidInput(String(format: "time step %.4g s is outside (0, %.4g] s, the stable range", newDt, largestStep))
         }
         dt = newDt
         coefficients = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: dt, arterial: arterial)
+        planStages()
     }
 
     /// Restores time, step count and step size from a checkpoint.
@@ -164,8 +194,8 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         } }
     }
 
-    /// One explicit step: Pennes update into the scratch field, then dose, T_max/T_min and
-    /// coagulation on the new state. Throws `.runtime` naming the voxel when the new
+    /// One step: the Pennes update into the scratch field (all stages of a super-step with
+    /// super-time-stepping), then dose, T_max/T_min and coagulation on the new state. Throws `.runtime` naming the voxel when the new
     /// state is not finite.
     public func step() throws {
         advanceTemperature()
@@ -178,9 +208,37 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func advanceTemperature() {
+        if let freezingTables = phaseChange?.tables, !stages.isEmpty {
+            advanceStage(dt: stages[0].b, tables: coefficients.tables)
+            for stage in stages.dropFirst() {
+                // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}.
+                let t = temperature, tn = scratch, c = codes, q = source
+                let a = S(stage.a), b = S(stage.b), nx = grid.nx, ny = grid.ny
+                executor.forEachSlab(planes: grid.nz) { planes in
+                    for k in planes {
+                        for j in 0..<ny {
+                            let o = t.index(0, j, k)
+                            let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
+                                                strideY: t.strideY, strideZ: t.strideZ)
+                            phaseChangeLegendreRowSIMD(row, count: nx, a: a, b: b, tables: freezingTables)
+                        }
+                    }
+                }
+                swap(&temperature, &scratch)
+            }
+        } else {
+            advanceStage(dt: dt, tables: coefficients.tables)
+        }
+        time += dt
+        stepCount += 1
+    }
+
+    /// One explicit stage of `stepSize` [s] (`tables` hold the Pennes coefficients for it).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    private func advanceStage(dt stepSize: Double, tables: PennesTables<S>) {
         let t = temperature, tn = scratch, c = codes, q = source
-        let tables = coefficients.tables
-        let freezingTables = phaseChange?.tables, step = S(dt)
+        let freezingTables = phaseChange?.tables, step = S(stepSize)
         let nx = grid.nx, ny = grid.ny
         executor.forEachSlab(planes: grid.nz) { planes in
             for k in planes {
@@ -197,8 +255,6 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
             }
         }
         swap(&temperature, &scratch)
-        time += dt
-        stepCount += 1
     }
 
     /// The second half of `step()`: CEM43, Omega, T_max/T_min and coagulation on the

@@ -10,6 +10,8 @@ public struct ThermalModel: Sendable {
     public var codes: [UInt8]
     /// Tissue freezing (set by cryoablation): the solver then runs the phase-change kernel.
     public var freezing: FreezingModel?
+    /// Super-time-stepping of the solver's explicit steps (set by cryoablation).
+    public var superTimeStepping: SuperTimeStepping?
 
     /// A model of one tissue everywhere.
     public init(grid: Grid3D, uniform tissue: Tissue) {
@@ -83,6 +85,6 @@ public struct ThermalModel: Sendable {
                               safety: Double = 0.9, executor: SlabExecutor = .allCores) throws -> PennesSolver<S> {
         try PennesSolver<S>(grid: grid, materials: materials, codes: codes, boundary: boundary,
                             initialTemperature: initialTemperature, dt: dt, safety: safety, executor: executor,
-                            freezing: freezing)
+                            freezing: freezing, superTimeStepping: superTimeStepping)
     }
 }

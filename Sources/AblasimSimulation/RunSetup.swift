@@ -114,7 +114,8 @@ public struct RunSetup {
             let named = try applicatorAxes(phantom: phantom, scenario: scenario, count: count, radius: cryoProbeRadius, kind: "cryoprobe")
             let axes = named.map(\.axis)
             let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
-            let settings = CryoSettings(protocolPhases: phases)
+            let sts = try rethrowInput { scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil }
+            let settings = CryoSettings(protocolPhases: phases, superTimeStepping: sts)
             let cryo = try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) }
             sources.append(cryo)
             let channels = cryo.channelSamples().map(\.channel)

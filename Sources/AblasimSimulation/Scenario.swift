@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import AblasimPhysics
 
 /// Everything that defines one run. One mechanism, `set(_:to:)` on dotted keys, serves the
 /// YAML scenario file, the command-line options and the sweep axes, so the three can never
@@ -47,6 +48,8 @@ public struct Scenario: Equatable, Sendable {
         public var probes = 2
         /// Freeze, thaw, freeze [min].
         public var protocolMin: [Double] = [10, 8, 10]
+        /// RKL1 super-step of the phase-change solver [s]; 0: plain explicit steps (docs/cryo.md).
+        public var superStepS: Double = CryoSettings.defaultSuperTimeStepping.superStep
     }
     public struct Interlock: Equatable, Sendable {
         public var enabled = true
@@ -101,7 +104,7 @@ public struct Scenario: Equatable, Sendable {
         "rf.drift_tolerance", "rf.drift_check_s", "rf.box_margin_mm",
         "microwave.power_w", "microwave.frequency_mhz", "microwave.water_loss",
         "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
-        "cryo.probes", "cryo.protocol_min",
+        "cryo.probes", "cryo.protocol_min", "cryo.super_step_s",
         "interlock.enabled", "interlock.threshold_c", "interlock.mode",
         "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples", "trajectories",
         "tissue.<name>.<property>",
@@ -170,6 +173,7 @@ public struct Scenario: Equatable, Sendable {
                 throw bad("comma-separated phase lengths in minutes, none negative (freeze,thaw,freeze e.g. 10,8,10)")
             }
             cryo.protocolMin = parts.map { $0! }
+        case "cryo.super_step_s": cryo.superStepS = try number(0...600, "s (0: plain explicit steps)")
         case "interlock.enabled": interlock.enabled = try flag()
         case "interlock.threshold_c": interlock.thresholdC = try number(38...100, "C")
         case "interlock.mode": interlock.mode = try choice(InterlockMode.self)
@@ -321,6 +325,7 @@ extension Scenario {
             p["laser.energy_j"] = laser.energyJ.map { "\($0)" } ?? "none"
         case .cryo:
             p["cryo.probes"] = "\(cryo.probes)"; p["cryo.protocol_min"] = cryo.protocolMin.map { "\($0)" }.joined(separator: ",")
+            p["cryo.super_step_s"] = "\(cryo.superStepS)"
         }
         if !thermocouples.isEmpty {
             p["thermocouples"] = thermocouples.map { "\($0.name)@\($0.positionMM.x),\($0.positionMM.y),\($0.positionMM.z):\($0.structure)" }.joined(separator: ";")
