@@ -47,50 +47,11 @@ public func phaseChangeLegendreRowScalar<S>(_ r: PennesRow<S>, count n: Int, a: 
     }
 }
 
-/// SIMD RKL stage: blocks whose stencil and T_{j-2} are all warm take the lean unfrozen
-/// path (`unfrozenBlockFlux`); other blocks (near ice, few) run the scalar reference, so
-/// both agree bitwise.
+/// SIMD RKL stage: warm rows take the lean unfrozen path (`unfrozenRowStep`); other rows
+/// (near ice, few) run the scalar reference, so both agree bitwise. `stencilWarm`: whether the
+/// row's stencil and T_{j-2} are all warm, when the caller knows (nil: counted here).
 @inlinable
-public func phaseChangeLegendreRowSIMD<S>(_ r: PennesRow<S>, count n: Int, a: S, b: S, tables tb: PhaseChangeTables<S>) {
-    typealias V = SIMD8<S>
-    let w = V.scalarCount
-    let sy = r.strideY, sz = r.strideZ
-    let floor = tb.unfrozenAbove + S(phaseChangeUnfrozenMargin)
-    var i = 0
-    while i + w <= n {
-        let tp = r.t + i
-        let t1 = UnsafeRawPointer(tp).loadUnaligned(as: V.self)
-        let t2 = UnsafeRawPointer(r.tNew + i).loadUnaligned(as: V.self)
-        let xm = UnsafeRawPointer(tp - 1).loadUnaligned(as: V.self)
-        let xp = UnsafeRawPointer(tp + 1).loadUnaligned(as: V.self)
-        let ym = UnsafeRawPointer(tp - sy).loadUnaligned(as: V.self)
-        let yp = UnsafeRawPointer(tp + sy).loadUnaligned(as: V.self)
-        let zm = UnsafeRawPointer(tp - sz).loadUnaligned(as: V.self)
-        let zp = UnsafeRawPointer(tp + sz).loadUnaligned(as: V.self)
-        let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t1, xm), pointwiseMin(xp, ym)),
-                                   pointwiseMin(pointwiseMin(yp, zm), pointwiseMin(zp, t2))).min()
-        if let faces = tb.unfrozenFaces, coldest >= floor {
-            if let (f, icu, tissue) = unfrozenBlockFlux(r, at: i, faces: faces, tables: tb, t0: t1, xm: xm, xp: xp, ym: ym, yp: yp, zm: zm, zp: zp) {
-                let tn = t1 + V(repeating: a) * (t1 - t2) + (V(repeating: b) * f) * icu
-                if tn.replacing(with: V(repeating: floor), where: .!tissue).min() >= floor {
-                    UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: t1.replacing(with: tn, where: tissue), as: V.self)
-                    i += w
-                    continue
-                }
-            } else if tb.kind[Int(r.label[i])] != PhaseChangeFace.tissue {
-                UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: t1, as: V.self)  // one non-tissue code: keeps T
-                i += w
-                continue
-            }
-        }
-        var block = r
-        block.t += i; block.tNew += i; block.label += i; block.q += i
-        phaseChangeLegendreRowScalar(block, count: w, a: a, b: b, tables: tb)
-        i += w
-    }
-    if i < n {
-        var tail = r
-        tail.t += i; tail.tNew += i; tail.label += i; tail.q += i
-        phaseChangeLegendreRowScalar(tail, count: n - i, a: a, b: b, tables: tb)
-    }
+public func phaseChangeLegendreRowSIMD<S>(_ r: PennesRow<S>, count n: Int, a: S, b: S, tables tb: PhaseChangeTables<S>, stencilWarm: Bool? = nil) {
+    if unfrozenRowStep(r, count: n, a: a, b: b, tables: tb, stencilWarm: stencilWarm) { return }
+    phaseChangeLegendreRowScalar(r, count: n, a: a, b: b, tables: tb)
 }

@@ -63,6 +63,9 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
     /// Per axis: 1 / h [1/m] and 1 / h^2 [1/m^2].
     public var inverseSpacing: SIMD3<Scalar>
     public var arterial: Scalar
+    /// 1 for tissue codes, 0 for the others: the lean unfrozen path's weight (set together
+    /// with `unfrozenFaces`; without it the lean path is off).
+    public var tissueWeight: UnsafePointer<Scalar>?
     /// Optional fast path for unfrozen blocks: `unfrozenFaces[axis * labelCount^2 + (a << labelBits | b)]`
     /// holds `face(kUnfrozen[a], b, tb, invH)` for tb at or above b's liquidus (fill it with
     /// `unfrozenFace(_:_:axis:)`), and `unfrozenAbove` is the largest liquidus of any tissue code.
@@ -71,6 +74,13 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
     /// same values, bit for bit.
     public var unfrozenFaces: UnsafePointer<Scalar>?
     public var unfrozenAbove: Scalar
+
+    /// Floor of the lean unfrozen path [C]: `unfrozenAbove` + 0.05 K. A block takes it only if
+    /// its stencil starts and its tissue lanes end the step at or above it. That far above the
+    /// liquidus, H0 and H1 lie on the unfrozen branch beyond float32 rounding (C_u * 0.05 K is
+    /// about 1e5 J/m^3, the rounding of H a few hundred), so the general kernel would take its
+    /// same-branch formula: the lean path gives its bits.
+    @inlinable public var unfrozenFloor: Scalar { unfrozenAbove + 0.05 }
 
     @inlinable
     public init(kind: UnsafePointer<UInt8>, film: UnsafePointer<Scalar>, kUnfrozen: UnsafePointer<Scalar>, kDelta: UnsafePointer<Scalar>,
@@ -175,15 +185,19 @@ public func phaseChangeRowScalar<S>(_ r: PennesRow<S>, count n: Int, dt: S, tabl
     }
 }
 
-/// SIMD row update (`SIMD8` lanes, scalar tail): face conductances are gathered lane by lane
+/// SIMD row update (`SIMD8` lanes, scalar tail): warm rows take the lean unfrozen path;
+/// elsewhere face conductances are gathered lane by lane
 /// (they depend on labels and neighbour temperatures); the flux, enthalpy and inverse are
 /// vector arithmetic in the same order as `phaseChangeRowScalar`, so both agree bitwise.
 @inlinable
-public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables tb: PhaseChangeTables<S>) {
+public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables tb: PhaseChangeTables<S>, stencilWarm: Bool? = nil) {
     typealias V = SIMD8<S>
     let w = V.scalarCount
     let sy = r.strideY, sz = r.strideZ
     let ih = tb.inverseSpacing
+    // A row whose whole stencil is warm takes the lean path (`unfrozenRowStep`) when no
+    // voxel ends the step near the liquidus; otherwise block by block below.
+    if unfrozenRowStep(r, count: n, a: 0, b: dt, tables: tb, stencilWarm: stencilWarm) { return }
     var i = 0
     while i + w <= n {
         let t0 = UnsafeRawPointer(r.t + i).loadUnaligned(as: V.self)
@@ -200,13 +214,6 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         let lab = r.label + i
         let tr = r.t + i
         let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t0, xm), pointwiseMin(xp, ym)), pointwiseMin(pointwiseMin(yp, zm), zp)).min()
-        if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove + S(phaseChangeUnfrozenMargin),
-           let warm = unfrozenBlockUpdate(r, at: i, faces: faces, dt: dt, tables: tb,
-                                          t0: t0, xm: xm, xp: xp, ym: ym, yp: yp, zm: zm, zp: zp) {
-            UnsafeMutableRawPointer(r.tNew + i).storeBytes(of: warm, as: V.self)
-            i += w
-            continue
-        }
         if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove {
             // Unfrozen block: k(T) = k_u everywhere in the stencil, phi = 0; tabulated faces.
             let bits = PennesTables<S>.labelBits
@@ -281,76 +288,4 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         tail.t += i; tail.tNew += i; tail.label += i; tail.q += i
         phaseChangeRowScalar(tail, count: n - i, dt: dt, tables: tb)
     }
-}
-
-/// Margin [K] above the largest liquidus within which a block takes the lean unfrozen path
-/// only if no lane ends the step below it. With every temperature before and after the
-/// step this far above the liquidus, H0 and H1 lie on the unfrozen branch beyond float32
-/// rounding (C_u * 0.05 K is about 1e5 J/m^3, the rounding of H a few hundred), so the
-/// general kernel would take its same-branch formula: the lean path gives its bits.
-public let phaseChangeUnfrozenMargin: Float = 0.05
-
-/// The net heat flux F [W/m^3] into the voxels of a block whose seven stencil temperatures
-/// are all unfrozen, from four tables instead of fourteen (tabulated k_u faces, perfusion,
-/// 1 / C_u, kind), in the general kernel's order of operations; with 1 / C_u and the mask
-/// of tissue lanes (the others keep their temperature).
-@inlinable @inline(__always)
-func unfrozenBlockFlux<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, tables tb: PhaseChangeTables<S>,
-                          t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>)
-    -> (flux: SIMD8<S>, invCap: SIMD8<S>, tissue: SIMDMask<SIMD8<S>.MaskStorage>)? {
-    typealias V = SIMD8<S>
-    let bits = PennesTables<S>.labelBits
-    let sy = r.strideY, sz = r.strideZ
-    let fx = faces, fy = faces + (1 << (2 * bits)), fz = faces + (2 << (2 * bits))
-    let lab = r.label + i
-    let raw = UnsafeRawPointer(lab)
-    let lc = raw.loadUnaligned(as: UInt64.self)
-    let gxm: V, gxp: V, gym: V, gyp: V, gzm: V, gzp: V, pf: V, icu: V
-    var tissue = SIMDMask<V.MaskStorage>(repeating: true)
-    if lc == (lc & 0xff) &* 0x0101_0101_0101_0101 {
-        let l = Int(truncatingIfNeeded: lc & 0xff)
-        guard tb.kind[l] == PhaseChangeFace.tissue else { return nil }
-        let row = l << bits, diagonal = row | l
-        // Faces towards the same tissue broadcast the table diagonal (as in the Pennes kernel).
-        @inline(__always) func face(_ table: UnsafePointer<S>, _ offset: Int) -> V {
-            raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == lc ? V(repeating: table[diagonal]) : gatherRow(table, row, lab + offset)
-        }
-        gxm = face(fx, -1); gxp = face(fx, 1)
-        gym = face(fy, -sy); gyp = face(fy, sy)
-        gzm = face(fz, -sz); gzp = face(fz, sz)
-        pf = V(repeating: tb.perfusion[l]); icu = V(repeating: tb.invCapUnfrozen[l])
-    } else {
-        for k in 0..<8 where tb.kind[Int(lab[k])] != PhaseChangeFace.tissue { tissue[k] = false }
-        gxm = gatherPairs(fx, lab, -1, bits); gxp = gatherPairs(fx, lab, 1, bits)
-        gym = gatherPairs(fy, lab, -sy, bits); gyp = gatherPairs(fy, lab, sy, bits)
-        gzm = gatherPairs(fz, lab, -sz, bits); gzp = gatherPairs(fz, lab, sz, bits)
-        pf = gatherLabels(tb.perfusion, lab); icu = gatherLabels(tb.invCapUnfrozen, lab)
-    }
-    var f = V()
-    f += gxm * (xm - t0)
-    f += gxp * (xp - t0)
-    f += gym * (ym - t0)
-    f += gyp * (yp - t0)
-    f += gzm * (zm - t0)
-    f += gzp * (zp - t0)
-    f += pf * (V(repeating: tb.arterial) - t0)
-    f += UnsafeRawPointer(r.q + i).loadUnaligned(as: V.self)
-    return (f, icu, tissue)
-}
-
-/// The plain step of an unfrozen block, T1 = T0 + dt F / C_u (the general kernel's
-/// same-branch formula). Returns nil when a tissue lane would end the step within the
-/// margin of the liquidus (the caller then runs the general path); non-tissue lanes keep T0.
-@inlinable @inline(__always)
-func unfrozenBlockUpdate<S>(_ r: PennesRow<S>, at i: Int, faces: UnsafePointer<S>, dt: S, tables tb: PhaseChangeTables<S>,
-                            t0: SIMD8<S>, xm: SIMD8<S>, xp: SIMD8<S>, ym: SIMD8<S>, yp: SIMD8<S>, zm: SIMD8<S>, zp: SIMD8<S>) -> SIMD8<S>? {
-    typealias V = SIMD8<S>
-    guard let (f, icu, tissue) = unfrozenBlockFlux(r, at: i, faces: faces, tables: tb, t0: t0, xm: xm, xp: xp, ym: ym, yp: yp, zm: zm, zp: zp) else {
-        return tb.kind[Int(r.label[i])] == PhaseChangeFace.tissue ? nil : t0  // a block of one non-tissue code keeps T
-    }
-    let dh = V(repeating: dt) * f
-    let t1 = t0 + dh * icu
-    let floor = tb.unfrozenAbove + S(phaseChangeUnfrozenMargin)
-    guard t1.replacing(with: V(repeating: floor), where: .!tissue).min() >= floor else { return nil }
-    return t0.replacing(with: t1, where: tissue)
 }

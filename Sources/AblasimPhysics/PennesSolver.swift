@@ -41,6 +41,8 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     public let superTimeStepping: SuperTimeStepping?
     /// RKL1 stage coefficients (a_j, b_j) of the current super-step.
     private var stages: [(a: Double, b: Double)] = []
+    /// Warm-row flags of the phase-change kernel's two registers.
+    private let warmRows: WarmRows?
 
     /// Fraction of the stability limit used when no step is given.
     public static var defaultSafety: Double { 0.9 }
@@ -101,6 +103,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         self.freezing = freezing
         phaseChange = freezing.map { PhaseChangeCoefficients<S>(materials: materials, freezing: $0, spacing: grid.spacing,
                                                                 boundary: boundary, arterial: arterialTemperature) }
+        warmRows = phaseChange.map { WarmRows(grid: grid, haloTemperature: boundary.haloTemperature, floor: Double($0.tables.unfrozenFloor)) }
         let bound = PennesSolver.largestRate(codes: codes, perSecond: perSecond)
         let limit = min(bound > 0 ? 1 / bound : .infinity, phaseChange?.stabilityLimit(codes: codes) ?? .infinity)
         stabilityLimit = limit
@@ -208,7 +211,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func advanceTemperature() {
-        if let freezingTables = phaseChange?.tables, !stages.isEmpty {
+        if let freezingTables = phaseChange?.tables, let warm = warmRows, !stages.isEmpty {
             advanceStage(dt: stages[0].b, tables: coefficients.tables)
             for stage in stages.dropFirst() {
                 // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}.
@@ -220,11 +223,14 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                             let o = t.index(0, j, k)
                             let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
                                                 strideY: t.strideY, strideZ: t.strideZ)
-                            phaseChangeLegendreRowSIMD(row, count: nx, a: a, b: b, tables: freezingTables)
+                            phaseChangeLegendreRowSIMD(row, count: nx, a: a, b: b, tables: freezingTables,
+                                                       stencilWarm: warm.stencilWarm(j, k, andPrevious: true))
+                            warm.recordWritten(j, k, warm: phaseChangeRowIsWarm(tn.base + o, count: nx, tables: freezingTables))
                         }
                     }
                 }
                 swap(&temperature, &scratch)
+                warm.swapRegisters()
             }
         } else {
             advanceStage(dt: dt, tables: coefficients.tables)
@@ -238,16 +244,19 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     @_specialize(where S == Double)
     private func advanceStage(dt stepSize: Double, tables: PennesTables<S>) {
         let t = temperature, tn = scratch, c = codes, q = source
-        let freezingTables = phaseChange?.tables, step = S(stepSize)
+        let freezingTables = phaseChange?.tables, step = S(stepSize), warm = warmRows
         let nx = grid.nx, ny = grid.ny
+        // Sources hold probe voxels between steps: the flags of T are counted afresh.
+        if let freezingTables, let warm { warm.recount(t, tables: freezingTables, executor: executor) }
         executor.forEachSlab(planes: grid.nz) { planes in
             for k in planes {
                 for j in 0..<ny {
                     let o = t.index(0, j, k)
                     let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
                                         strideY: t.strideY, strideZ: t.strideZ)
-                    if let freezingTables {
-                        phaseChangeRowSIMD(row, count: nx, dt: step, tables: freezingTables)
+                    if let freezingTables, let warm {
+                        phaseChangeRowSIMD(row, count: nx, dt: step, tables: freezingTables, stencilWarm: warm.stencilWarm(j, k, andPrevious: false))
+                        warm.recordWritten(j, k, warm: phaseChangeRowIsWarm(tn.base + o, count: nx, tables: freezingTables))
                     } else {
                         pennesRowSIMD(row, count: nx, tables: tables)
                     }
@@ -255,6 +264,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
             }
         }
         swap(&temperature, &scratch)
+        warm?.swapRegisters()
     }
 
     /// The second half of `step()`: CEM43, Omega, T_max/T_min and coagulation on the

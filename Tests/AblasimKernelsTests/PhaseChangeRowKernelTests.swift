@@ -43,6 +43,7 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
             faces = f
             tables.unfrozenFaces = UnsafePointer(f)
             tables.unfrozenAbove = -1
+            tables.tissueWeight = UnsafePointer(t { kind[$0] == PhaseChangeFace.tissue ? 1 : 0 })
         }
     }
     deinit { owned.forEach { $0.deallocate() }; kind.deallocate(); faces?.deallocate() }

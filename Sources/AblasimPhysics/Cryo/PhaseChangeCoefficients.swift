@@ -29,7 +29,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
             return p
         }
         let film = table(), ku = table(), kd = table(), ts = table(), tl = table(), ir = table(1)
-        let cf = table(1), cm = table(1), cu = table(1), icf = table(1), icm = table(1), icu = table(1), hl = table(1), perf = table()
+        let cf = table(1), cm = table(1), cu = table(1), icf = table(1), icm = table(1), icu = table(1), hl = table(1), perf = table(), weight = table()
         var kMax = [Double](repeating: 0, count: n), cMin = [Double](repeating: 1, count: n)
         func set(_ code: Int, _ f: (Int) -> Void) { f(code); f(code | Int(MaterialCode.coagulated)) }
         for (m, material) in materials.enumerated() where m < MaterialCode.maxMaterials {
@@ -41,6 +41,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 let capM = 0.5 * (capF + capU) + fr.latentHeat / range
                 set(m) { c in
                     kind[c] = PhaseChangeFace.tissue
+                    weight[c] = 1
                     ku[c] = S(t.thermalConductivity); kd[c] = S(fr.conductivity - t.thermalConductivity)
                     ts[c] = S(freezing.solidus); tl[c] = S(freezing.liquidus); ir[c] = S(1 / range)
                     cf[c] = S(capF); cm[c] = S(capM); cu[c] = S(capU)
@@ -79,6 +80,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
         } } }
         t.unfrozenFaces = UnsafePointer(faces)
         t.unfrozenAbove = S(freezing.liquidus)
+        t.tissueWeight = UnsafePointer(weight)
         tables = t
         // Stability bound in double, with every conductivity at its larger (frozen or unfrozen)
         // value: per code pair here, summed over each voxel's actual neighbours in `stabilityLimit(codes:)`.
