@@ -63,6 +63,13 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
     /// Per axis: 1 / h [1/m] and 1 / h^2 [1/m^2].
     public var inverseSpacing: SIMD3<Scalar>
     public var arterial: Scalar
+    /// Lean frozen path (with `tissueWeight`): `frozenFaces` like `unfrozenFaces` with both
+    /// codes deep frozen (fill it with `frozenFace(_:_:axis:)`), and `frozenBelow` the smallest
+    /// solidus of any tissue code.
+    public var frozenFaces: UnsafePointer<Scalar>?
+    public var frozenBelow: Scalar = -.infinity
+    /// Ceiling of the lean frozen path [C]: `frozenBelow` - 0.05 K (the margin of `unfrozenFloor`).
+    @inlinable public var frozenCeiling: Scalar { frozenBelow - 0.05 }
     /// 1 for tissue codes, 0 for the others: the lean unfrozen path's weight (set together
     /// with `unfrozenFaces`; without it the lean path is off).
     public var tissueWeight: UnsafePointer<Scalar>?
@@ -109,6 +116,15 @@ public struct PhaseChangeTables<Scalar: BinaryFloatingPoint & SIMDScalar> {
         guard kind[a] == PhaseChangeFace.tissue else { return 0 }
         let warm = Swift.max(liquidus[b], 0) + 100
         return face(conductivity(a, Swift.max(liquidus[a], 0) + 100), b, warm, inverseSpacing[axis])
+    }
+
+    /// The frozen face of tissue code a towards code b along `axis`, computed by `face` itself
+    /// (both deep below their solidus), so the lean frozen path is bitwise the general one.
+    @inlinable
+    public func frozenFace(_ a: Int, _ b: Int, axis: Int) -> Scalar {
+        guard kind[a] == PhaseChangeFace.tissue else { return 0 }
+        let cold = Swift.min(solidus[b], 0) - 100
+        return face(conductivity(a, Swift.min(solidus[a], 0) - 100), b, cold, inverseSpacing[axis])
     }
 
     /// Frozen fraction phi(T) of code l.

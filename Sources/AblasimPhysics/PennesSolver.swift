@@ -214,10 +214,11 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         if let freezingTables = phaseChange?.tables, let warm = warmRows, !stages.isEmpty {
             advanceStage(dt: stages[0].b, tables: coefficients.tables)
             for stage in stages.dropFirst() {
-                // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}.
+                // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}. Fine
+                // slabs: the ice ball's planes cost several times the rest.
                 let t = temperature, tn = scratch, c = codes, q = source
                 let a = S(stage.a), b = S(stage.b), nx = grid.nx, ny = grid.ny
-                executor.forEachSlab(planes: grid.nz) { planes in
+                executor.forEachSlab(planes: grid.nz, slabsPerThread: 8) { planes in
                     for k in planes {
                         for j in 0..<ny {
                             let o = t.index(0, j, k)
@@ -248,7 +249,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         let nx = grid.nx, ny = grid.ny
         // Sources hold probe voxels between steps: the flags of T are counted afresh.
         if let freezingTables, let warm { warm.recount(t, tables: freezingTables, executor: executor) }
-        executor.forEachSlab(planes: grid.nz) { planes in
+        executor.forEachSlab(planes: grid.nz, slabsPerThread: freezingTables == nil ? 1 : 8) { planes in
             for k in planes {
                 for j in 0..<ny {
                     let o = t.index(0, j, k)

@@ -19,8 +19,9 @@ struct RowBox<S: BinaryFloatingPoint & SIMDScalar> {
     }
 
     /// Runs `kernel` on the middle row and returns the whole output array (NaN where not written).
-    func run(_ kernel: (PennesRow<S>, Int, PennesTables<S>) -> Void, tables: PennesTables<S>) -> [S] {
-        var out = [S](repeating: .nan, count: count)
+    /// `initial`: the output array's contents before the kernel (kernels that read it: RKL stages).
+    func run(_ kernel: (PennesRow<S>, Int, PennesTables<S>) -> Void, tables: PennesTables<S>, initial: [S]? = nil) -> [S] {
+        var out = initial ?? [S](repeating: .nan, count: count)
         t.withUnsafeBufferPointer { tp in label.withUnsafeBufferPointer { lp in q.withUnsafeBufferPointer { qp in
             out.withUnsafeMutableBufferPointer { op in
                 let row = PennesRow(t: tp.baseAddress! + offset, tNew: op.baseAddress! + offset,

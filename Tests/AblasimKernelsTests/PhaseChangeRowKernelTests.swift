@@ -8,6 +8,7 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
     let kind: UnsafeMutablePointer<UInt8>
     var tables: PhaseChangeTables<S>!
     private var faces: UnsafeMutablePointer<S>?
+    private var frozenFaces: UnsafeMutablePointer<S>?
 
     /// - Parameter unfrozenFaces: also fill the kernel's unfrozen fast-path tables.
     init<G: RandomNumberGenerator>(using g: inout G, unfrozenFaces: Bool = false) {
@@ -44,22 +45,27 @@ final class PhaseChangeTestTables<S: BinaryFloatingPoint & SIMDScalar> {
             tables.unfrozenFaces = UnsafePointer(f)
             tables.unfrozenAbove = -1
             tables.tissueWeight = UnsafePointer(t { kind[$0] == PhaseChangeFace.tissue ? 1 : 0 })
+            let g = UnsafeMutablePointer<S>.allocate(capacity: count)
+            for axis in 0..<3 { for a in 0..<n { for b in 0..<n { g[axis << (2 * bits) | a << bits | b] = tables.frozenFace(a, b, axis: axis) } } }
+            frozenFaces = g
+            tables.frozenFaces = UnsafePointer(g)
+            tables.frozenBelow = -8
         }
     }
-    deinit { owned.forEach { $0.deallocate() }; kind.deallocate(); faces?.deallocate() }
+    deinit { owned.forEach { $0.deallocate() }; kind.deallocate(); faces?.deallocate(); frozenFaces?.deallocate() }
 }
 
 final class PhaseChangeRowKernelTests: XCTestCase {
     /// - Parameter warmFrom: lowest random temperature; -60 spans all branches, about -2
     ///   makes most blocks unfrozen (the kernel's fast path when `fastPath`).
     func run<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64, warmFrom: Double = -60, fastPath: Bool = false,
-                                                     mostlyOneTissue: Bool = false) -> ([S], [S]) {
+                                                     mostlyOneTissue: Bool = false, upTo: Double = 60) -> ([S], [S]) {
         var g = SplitMix64(state: seed)
         let tb = PhaseChangeTestTables<S>(using: &g, unfrozenFaces: fastPath)
         var box = RowBox<S>(n: n)
         for i in 0..<box.count {
             // Temperatures across frozen, mushy and unfrozen branches.
-            box.t[i] = S(Double.random(in: warmFrom...60, using: &g))
+            box.t[i] = S(Double.random(in: warmFrom...upTo, using: &g))
             if mostlyOneTissue {
                 // Blocks of one tissue (the lean path's broadcast faces) with a few odd voxels.
                 box.label[i] = Double.random(in: 0..<1, using: &g) < 0.05 ? UInt8(Int.random(in: 0..<8, using: &g)) : 2
@@ -110,6 +116,46 @@ final class PhaseChangeRowKernelTests: XCTestCase {
             XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n) from \(warmFrom) C")
             let (c, d) = run(Double.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true, mostlyOneTissue: true)
             XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n) from \(warmFrom) C")
+        }
+    }
+
+    /// An RKL stage: SIMD (lean unfrozen and frozen paths, per-voxel fallback) against the
+    /// scalar reference, bitwise, with T_{j-2} near T_{j-1} so lanes cross branches between
+    /// the registers; rows warm, deep frozen, around the freezing range and mixed.
+    func testLegendreStageMatchesScalarReferenceBitwise() {
+        func stage<S: BinaryFloatingPoint & SIMDScalar>(_: S.Type, n: Int, seed: UInt64, range: ClosedRange<Double>, oneTissue: Bool) -> ([S], [S]) {
+            var g = SplitMix64(state: seed)
+            let tb = PhaseChangeTestTables<S>(using: &g, unfrozenFaces: true)
+            var box = RowBox<S>(n: n)
+            var previous = [S](repeating: 0, count: box.count)
+            for i in 0..<box.count {
+                box.t[i] = S(Double.random(in: range, using: &g))
+                previous[i] = box.t[i] + S(Double.random(in: -3...3, using: &g))
+                box.label[i] = oneTissue ? (Double.random(in: 0..<1, using: &g) < 0.05 ? UInt8(Int.random(in: 0..<8, using: &g)) : 1)
+                                         : UInt8(Int.random(in: 0..<10, using: &g) < 7 ? Int.random(in: 0..<4, using: &g) : Int.random(in: 4..<8, using: &g))
+                box.q[i] = S(Double.random(in: 0...1e5, using: &g))
+            }
+            let a = S(0.8), b = S(0.015)
+            let simd = box.run({ r, c, _ in phaseChangeLegendreRowSIMD(r, count: c, a: a, b: b, tables: tb.tables) }, tables: dummyTables(), initial: previous)
+            let scalar = box.run({ r, c, _ in phaseChangeLegendreRowScalar(r, count: c, a: a, b: b, tables: tb.tables) }, tables: dummyTables(), initial: previous)
+            return (simd, scalar)
+        }
+        for (n, seed, range, one) in [(64, 31, 2.0...60, true), (64, 32, -60.0 ... -12, true), (40, 33, -12.0...4, false),
+                                      (64, 34, -60.0...60, false), (21, 35, -0.99...40, true)] as [(Int, UInt64, ClosedRange<Double>, Bool)] {
+            let (a, b) = stage(Float.self, n: n, seed: seed, range: range, oneTissue: one)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n), T in \(range)")
+            let (c, d) = stage(Double.self, n: n, seed: seed, range: range, oneTissue: one)
+            XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n), T in \(range)")
+        }
+    }
+
+    func testFrozenLeanPathMatchesScalarReferenceBitwise() {
+        // Rows deep in the ice (the lean frozen path) with lanes reaching the ceiling.
+        for (n, seed, warmFrom, upTo) in [(64, 41, -60.0, -10.0), (37, 42, -30, -7.5)] as [(Int, UInt64, Double, Double)] {
+            let (a, b) = run(Float.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true, mostlyOneTissue: true, upTo: upTo)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "float n = \(n)")
+            let (c, d) = run(Double.self, n: n, seed: seed, warmFrom: warmFrom, fastPath: true, mostlyOneTissue: true, upTo: upTo)
+            XCTAssertEqual(c.map(\.bitPattern), d.map(\.bitPattern), "double n = \(n)")
         }
     }
 

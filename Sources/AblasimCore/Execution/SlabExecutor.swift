@@ -20,8 +20,11 @@ public struct SlabExecutor: Sendable {
     public static var allCores: SlabExecutor { SlabExecutor(threads: ProcessInfoShim.activeProcessorCount) }
 
     /// Calls `body(kRange)` for contiguous ranges of z-planes covering 0..<nz.
-    public func forEachSlab(planes nz: Int, _ body: (Range<Int>) -> Void) {
-        let slabs = min(threads, nz)
+    /// `slabsPerThread` > 1 cuts finer slabs that Dispatch hands to whichever thread is free:
+    /// for work concentrated in a few planes (a cryo ice ball), where equal slabs leave one
+    /// thread idle.
+    public func forEachSlab(planes nz: Int, slabsPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
+        let slabs = min(threads == 1 ? 1 : threads * max(slabsPerThread, 1), nz)
         if slabs <= 1 {
             body(0..<nz)
             return

@@ -8,6 +8,7 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
     private let storage: [UnsafeMutablePointer<S>]
     private let kind: UnsafeMutablePointer<UInt8>
     private let faces: UnsafeMutablePointer<S>
+    private let frozenFaces: UnsafeMutablePointer<S>
     let tables: PhaseChangeTables<S>
     /// Upper bound of each voxel's per-second rate [1/s], per code pair and axis:
     /// `boundFace[axis][a << labelBits | b]` is the face conductance per volume with both
@@ -79,6 +80,14 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
             faces[axis << (2 * bits) | a << bits | b] = t.unfrozenFace(a, b, axis: axis)
         } } }
         t.unfrozenFaces = UnsafePointer(faces)
+        // Lean frozen path: faces at k_f, the same way.
+        frozenFaces = .allocate(capacity: faceCount)
+        frozenFaces.initialize(repeating: 0, count: faceCount)
+        for axis in 0..<3 { for a in 0..<n { for b in 0..<n {
+            frozenFaces[axis << (2 * bits) | a << bits | b] = t.frozenFace(a, b, axis: axis)
+        } } }
+        t.frozenFaces = UnsafePointer(frozenFaces)
+        t.frozenBelow = S(freezing.solidus)
         t.unfrozenAbove = S(freezing.liquidus)
         t.tissueWeight = UnsafePointer(weight)
         tables = t
@@ -136,5 +145,6 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
         for p in storage { p.deallocate() }
         kind.deallocate()
         faces.deallocate()
+        frozenFaces.deallocate()
     }
 }
