@@ -131,13 +131,16 @@ func unfrozenRowStep<S>(_ r: PennesRow<S>, count n: Int, a: S, b: S, tables tb: 
         if a != 0 { cold &+= countBelow(UnsafePointer(r.tNew), n, floor) }
         warmRow = cold == 0
     }
-    return withUnsafeTemporaryAllocation(of: S.self, capacity: 2 * n) { buffer in
-        let o = buffer.baseAddress!, iced = o + n
+    // Two row-sized buffers, each small enough for the stack (one of 2n floats went to the heap).
+    return withUnsafeTemporaryAllocation(of: S.self, capacity: n) { buffer in
+        let o = buffer.baseAddress!
         singleBranchRow(r, count: n, a: a, b: b, faces: faces, perfusion: tb.perfusion, invCap: tb.invCapUnfrozen,
                         weight: weight, arterial: tb.arterial, into: o)
         if !(warmRow && countBelow(UnsafePointer(o), n, floor) == 0) {
             // Ice in the row: the frozen path too (a row with none below the floor has none).
             let frozenFaces = countBelow(r.t, n, ceiling) > 0 ? tb.frozenFaces : nil
+            withUnsafeTemporaryAllocation(of: S.self, capacity: n) { icedBuffer in
+            let iced = icedBuffer.baseAddress!
             if let frozenFaces {
                 singleBranchRow(r, count: n, a: a, b: b, faces: frozenFaces, perfusion: nil, invCap: tb.invCapFrozen,
                                 weight: weight, arterial: tb.arterial, into: iced)
@@ -153,6 +156,7 @@ func unfrozenRowStep<S>(_ r: PennesRow<S>, count n: Int, a: S, b: S, tables tb: 
                 } else {
                     phaseChangeLegendreRowScalar(one, count: 1, a: a, b: b, tables: tb)
                 }
+            }
             }
         }
         r.tNew.update(from: o, count: n)

@@ -54,7 +54,8 @@ final class ModalityCalibrationTests: XCTestCase {
             let c = SIMD3(27.5e-3, 27.5e-3, 0.0)
             let axis = try ApplicatorAxis(tip: c + SIMD3(0, 0, 15e-3), direction: SIMD3(0, 0, -1), radius: 1.2e-3, insertedLength: 0.1)
             let src = try Cryoablation.install(probes: [axis], settings: CryoSettings(protocolPhases: try CryoProtocol(phases: [.freeze(duration: 900)]),
-                                                                                   freezeTemperature: freezeT, freezingLength: 35e-3), into: &m)
+                                                                                   freezeTemperature: freezeT, freezingLength: 35e-3,
+                                                                                   superTimeStepping: nil), into: &m)  // the calibration basis: explicit steps
             let s = try m.makeSolver(Float.self, boundary: .insulated, initialTemperature: 39)
             try run(s, [src], until: 900)
             let mid = c + SIMD3(0, 0, 15e-3 + 17.5e-3)
@@ -77,7 +78,7 @@ final class ModalityCalibrationTests: XCTestCase {
             let c = Double(n / 2) * h
             let axis = try ApplicatorAxis(tip: SIMD3(c, c, 0), direction: SIMD3(0, 0, 1), radius: 1.2e-3)
             let src = try Cryoablation.install(probes: [axis], settings: CryoSettings(protocolPhases: try CryoProtocol(phases: [.freeze(duration: 900)]),
-                                                                                   freezingLength: 1e-3), into: &m)
+                                                                                   freezingLength: 1e-3, superTimeStepping: nil), into: &m)
             let s = try m.makeSolver(Float.self, boundary: .insulated, initialTemperature: 39)
             try run(s, [src], until: 900)
             var line = String(format: "cryo 2D (infinite probe) h = %.2f mm, -150 C, 15 min:", h * 1000)
