@@ -49,7 +49,8 @@ final class ScenarioTests: XCTestCase {
     func testOutOfRangeValuesAreRejected() {
         var s = Scenario()
         for (k, v) in [("rf.power_w", "-5"), ("rf.power_w", "nan"), ("duration_s", "0"), ("microwave.frequency_mhz", "1000"),
-                       ("cryo.protocol_min", "10,-2,10"), ("rf.placement", "middle"), ("interlock.enabled", "maybe"),
+                       ("cryo.protocol_min", "10,-2,10"), ("cryo.super_step_s", "-1"), ("cryo.super_step_s", "900"),
+                       ("rf.placement", "middle"), ("interlock.enabled", "maybe"),
                        ("tissue.fat.colour", "3"), ("thermocouples", "a@1,2"), ("thermocouples", "a@1,2,3:liver")] {
             XCTAssertThrowsError(try s.set(k, to: v), "\(k)=\(v) should be rejected") { e in
                 XCTAssertTrue((e as? SimulationError)?.isInputError == true)
