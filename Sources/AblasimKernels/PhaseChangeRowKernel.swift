@@ -229,31 +229,6 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
         var active = SIMDMask<V.MaskStorage>()
         let lab = r.label + i
         let tr = r.t + i
-        let coldest = pointwiseMin(pointwiseMin(pointwiseMin(t0, xm), pointwiseMin(xp, ym)), pointwiseMin(pointwiseMin(yp, zm), zp)).min()
-        if let faces = tb.unfrozenFaces, coldest >= tb.unfrozenAbove {
-            // Unfrozen block: k(T) = k_u everywhere in the stencil, phi = 0; tabulated faces.
-            let bits = PennesTables<S>.labelBits
-            let fx = faces, fy = faces + (1 << (2 * bits)), fz = faces + (2 << (2 * bits))
-            for k in 0..<w {
-                let l = Int(lab[k])
-                guard tb.kind[l] == PhaseChangeFace.tissue else {
-                    cf[k] = 1; cm[k] = 1; cu[k] = 1; icf[k] = 1; icm[k] = 1; icu[k] = 1; range[k] = 1; hl[k] = 1
-                    continue
-                }
-                active[k] = true
-                let row = l << bits
-                gxm[k] = fx[row | Int(lab[k - 1])]
-                gxp[k] = fx[row | Int(lab[k + 1])]
-                gym[k] = fy[row | Int(lab[k - sy])]
-                gyp[k] = fy[row | Int(lab[k + sy])]
-                gzm[k] = fz[row | Int(lab[k - sz])]
-                gzp[k] = fz[row | Int(lab[k + sz])]
-                pf[k] = tb.perfusion[l]
-                ts[k] = tb.solidus[l]; range[k] = tb.liquidus[l] - tb.solidus[l]; hl[k] = tb.enthalpyLiquidus[l]
-                cf[k] = tb.capFrozen[l]; cm[k] = tb.capMushy[l]; cu[k] = tb.capUnfrozen[l]
-                icf[k] = tb.invCapFrozen[l]; icm[k] = tb.invCapMushy[l]; icu[k] = tb.invCapUnfrozen[l]
-            }
-        } else {
         for k in 0..<w {
             let l = Int(lab[k])
             guard tb.kind[l] == PhaseChangeFace.tissue else {
@@ -274,7 +249,6 @@ public func phaseChangeRowSIMD<S>(_ r: PennesRow<S>, count n: Int, dt: S, tables
             ts[k] = tb.solidus[l]; range[k] = tb.liquidus[l] - tb.solidus[l]; hl[k] = tb.enthalpyLiquidus[l]
             cf[k] = tb.capFrozen[l]; cm[k] = tb.capMushy[l]; cu[k] = tb.capUnfrozen[l]
             icf[k] = tb.invCapFrozen[l]; icm[k] = tb.invCapMushy[l]; icu[k] = tb.invCapUnfrozen[l]
-        }
         }
         var f = V()
         f += gxm * (xm - t0)
