@@ -34,7 +34,9 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// Freezing (cryoablation): when set at init, `step` uses the phase-change kernel
     /// (enthalpy form, k(T), frozen tissue unperfused) instead of the Pennes kernel.
     public let freezing: FreezingModel?
-    private let phaseChange: PhaseChangeCoefficients<S>?
+    private var phaseChange: PhaseChangeCoefficients<S>?
+    /// Fixed-temperature materials whose faces are insulated in the phase-change kernel.
+    public private(set) var insulatedMaterials: Set<Int> = []
     private let arterial: Double
     /// Super-time-stepping (phase-change solver only): when set at init, `dt` is a
     /// super-step of RKL1 stages (`SuperTimeStepping`), up to `largestStep` long.
@@ -185,6 +187,20 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         if step != dt { try setTimeStep(step) }
         time = t
         stepCount = n
+    }
+
+    /// Makes the faces of these fixed-temperature materials insulated (the others hold their
+    /// temperature on the shared face) in the phase-change kernel: a passive cryoprobe
+    /// exchanges no heat with the tissue. Holding it at its neighbours' mean temperature
+    /// instead, refreshed once per step, lagged by a step: with 5 s super-steps the lag
+    /// cooled the L1 cord by about 2 K over the passive thaw (docs/cryo.md). Only the faces
+    /// change, so the stability limit (computed with held faces) still holds. No effect
+    /// without `freezing`.
+    public func insulate(materials: Set<Int>) {
+        guard let freezing, materials != insulatedMaterials else { return }
+        insulatedMaterials = materials
+        phaseChange = PhaseChangeCoefficients<S>(materials: self.materials, freezing: freezing, spacing: grid.spacing,
+                                                 boundary: boundary, arterial: arterial, insulated: materials)
     }
 
     /// Sets the temperature of every voxel of material `index` (probe surfaces).

@@ -141,6 +141,21 @@ final class CryoTests: XCTestCase {
         XCTAssertTrue(src2.channelSamples().allSatisfy { $0.power < 0 && $0.probeTemperature == CryoSettings.calibratedFreezeTemperature })
     }
 
+    /// A passive probe's faces are insulated: it exchanges no heat (energy frozen at the end
+    /// of the freeze, zero power), and the tissue warms (no lagging cold surface).
+    func testPassiveProbeExchangesNoHeat() throws {
+        let tumour = try table.tissue(named: "tumor_metastasis")
+        var a = try slab(nx: 20, ny: 12, h: 1e-3, tissue: tumour)
+        let (s1, src1) = try freeze(&a, probesAtX: [10e-3], y: 6e-3, minutes: 2)
+        var b = try slab(nx: 20, ny: 12, h: 1e-3, tissue: tumour)
+        let (s2, src2) = try freeze(&b, probesAtX: [10e-3], y: 6e-3, minutes: 2, thenPassive: 1)
+        XCTAssertLessThan(src1.energy, 0)
+        XCTAssertEqual(src2.energy, src1.energy, accuracy: 1e-9 * abs(src1.energy), "no heat exchanged while passive")
+        XCTAssertTrue(src2.channelSamples().allSatisfy { $0.power == 0 })
+        XCTAssertFalse(s2.insulatedMaterials.isEmpty)
+        XCTAssertGreaterThan(s2.temperature[11, 6, 0], s1.temperature[11, 6, 0], "the tissue next to the probe warms")
+    }
+
     func testPassiveThawProbeFollowsTissue() throws {
         let tumour = try table.tissue(named: "tumor_metastasis")
         var m = try slab(nx: 16, ny: 16, h: 1e-3, tissue: tumour)

@@ -17,8 +17,10 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
     private var boundFace: [[Double]] = []
     private var boundPerfusion: [Double] = []
 
+    /// - Parameter insulated: fixed-temperature materials whose faces conduct nothing (a
+    ///   passive cryoprobe); the others hold their temperature on the shared face.
     init(materials: [ThermalMaterial], freezing: FreezingModel, spacing h: SIMD3<Double>,
-         boundary: OuterBoundary, arterial: Double) {
+         boundary: OuterBoundary, arterial: Double, insulated: Set<Int> = []) {
         let n = MaterialCode.count
         let kind = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         kind.initialize(repeating: PhaseChangeFace.insulated, count: n)
@@ -53,7 +55,8 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 perf[m] = S(t.perfusionRate * Blood.density * Blood.specificHeat)
                 perf[m | Int(MaterialCode.coagulated)] = 0  // coagulated: no perfusion, as in the Pennes tables
             case .fixedTemperature:
-                set(m) { kind[$0] = PhaseChangeFace.faceFixed }  // held on the shared face, as in PennesCoefficients
+                // Held on the shared face, as in PennesCoefficients (or insulated: a passive probe).
+                set(m) { kind[$0] = insulated.contains(m) ? PhaseChangeFace.insulated : PhaseChangeFace.faceFixed }
             case .cooledSurface(_, let hf):
                 set(m) { c in kind[c] = PhaseChangeFace.film; film[c] = S(hf) }
             }
