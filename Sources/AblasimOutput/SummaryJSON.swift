@@ -31,7 +31,9 @@ public enum SummaryJSON {
         // JSONDecoder converts dictionary keys too ("rf.power_w" -> "rf.powerW"): take the
         // free-form maps from the raw document.
         if let raw = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            if let p = raw["parameters"] as? [String: String] { summary.parameters = p }
+            if let block = try? JSONDecoder().decode(ParametersBlock.self, from: data) {
+                summary.parameters = Dictionary(uniqueKeysWithValues: block.parameters.map { ($0.key, Scenario.typed($0.value, for: $0.key)) })
+            }
             if let t = raw["timing"] as? [String: Double] { summary.timing = t }
             if let t = raw["statistics"] as? [String: Double] { summary.statistics = t }
         }
@@ -40,6 +42,11 @@ public enum SummaryJSON {
         }
         return summary
     }
+}
+
+/// The typed `parameters` block, decoded without the snake-case key conversion.
+private struct ParametersBlock: Decodable {
+    let parameters: [String: ScenarioValue]
 }
 
 /// Encodes a value so that every `Optional` inside it that is nil is written as an explicit

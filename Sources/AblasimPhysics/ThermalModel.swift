@@ -81,10 +81,12 @@ public struct ThermalModel: Sendable {
 
     /// Builds the solver.
     public func makeSolver<S>(_: S.Type = Float.self, boundary: OuterBoundary = .fixedTemperature(Blood.arterialTemperature),
-                              initialTemperature: Double = Blood.arterialTemperature, dt: Double? = nil,
+                              initialTemperature: Double = Blood.arterialTemperature,
+                              arterialTemperature: Double = Blood.arterialTemperature, dt: Double? = nil,
                               safety: Double = 0.9, executor: SlabExecutor = .allCores) throws -> PennesSolver<S> {
         try PennesSolver<S>(grid: grid, materials: materials, codes: codes, boundary: boundary,
-                            initialTemperature: initialTemperature, dt: dt, safety: safety, executor: executor,
+                            initialTemperature: initialTemperature, arterialTemperature: arterialTemperature,
+                            dt: dt, safety: safety, executor: executor,
                             freezing: freezing, superTimeStepping: superTimeStepping)
     }
 }

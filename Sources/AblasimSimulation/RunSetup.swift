@@ -26,27 +26,9 @@ public struct RunSetup {
     public static let defaultBipolarPreset = "cooled-bipolar-15"
     /// 17 G, 10 mm tip: the osteoid-osteoma RF electrode (calibration-targets.md).
     public static let defaultMonopolarPreset = "monopolar-17g-10mm"
-    /// Default power ceiling of the temperature-controlled generator [W]; assumed, the
-    /// order of the output of cooled bipolar spine generators (no chart verified,
-    /// calibration-targets.md).
-    public static let defaultRFPowerCeiling = 20.0
 
     public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws -> RunSetup {
-        var table = TissueTable.standard
-        for (name, props) in scenario.tissueOverrides.sorted(by: { $0.key < $1.key }) {
-            var t = try rethrowInput { try table.tissue(named: name, context: "tissue override") }
-            for (key, value) in props {
-                switch key {
-                case "density": t.density = value
-                case "specific_heat": t.specificHeat = value
-                case "conductivity": t.thermalConductivity = value
-                case "perfusion_ml_min_kg": t.perfusionMlMinKg = value
-                case "sigma_500khz": t.sigmaRF = value
-                default: throw SimulationError.invalidInput("tissue override \(name).\(key) is not a known property; valid: \(Scenario.tissueProperties.joined(separator: ", "))")
-                }
-            }
-            try rethrowInput { try table.set(t, context: "tissue override for \(name)") }
-        }
+        let table = try tissueTable(for: phantom, scenario: scenario)
         var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
         var sources: [HeatSource] = []
         let protection: Thermoprotection.Option?
@@ -66,7 +48,7 @@ public struct RunSetup {
         switch scenario.modality {
         case .rf:
             let placed = try placeRFProbes(phantom: phantom, scenario: scenario)
-            let power = scenario.rf.powerW ?? defaultRFPowerCeiling
+            let power = scenario.rf.powerW
             let mode: RFGeneratorMode
             switch scenario.rf.generator {
             case .temperature: mode = .temperatureControlled(target: scenario.rf.targetTempC, maxPower: power)
@@ -136,6 +118,22 @@ public struct RunSetup {
         return RunSetup(phantom: phantom, scenario: scenario, model: model, sources: sources, probes: probes, tips: tips,
                         thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
                         duration: duration)
+    }
+
+    /// The reference tissue table with the scenario's overrides. An override must change a
+    /// tissue of this phantom (directly, through an alias such as tumor_metastasis for
+    /// tumor_lytic, or as `*`) unless `allow_unused_overrides` is set: an override that
+    /// changes nothing is almost always a misspelt or misremembered name.
+    static func tissueTable(for phantom: Phantom, scenario: Scenario) throws -> TissueTable {
+        let standard = TissueTable.standard
+        let present = Set(phantom.tissueVolumes().keys)
+        for name in scenario.tissueOverrides.keys.sorted() where !scenario.allowUnusedOverrides {
+            let reached = standard.reached(by: name)
+            guard reached.contains(where: present.contains) else {
+                throw SimulationError.invalidInput("tissue override tissue.\(name).*: phantom '\(phantom.name)' has no \(name) tissue (nor an alias of it); its tissues: \(present.sorted().joined(separator: ", ")). Set allow_unused_overrides=true (--allow-unused) to keep it anyway")
+            }
+        }
+        return try rethrowInput { try standard.applying(scenario.tissueOverrides) }
     }
 
     /// Microwave antenna shaft radius: 14 G, 2.1 mm OD, a common cooled-antenna gauge

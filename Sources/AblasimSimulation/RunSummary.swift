@@ -19,8 +19,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// Work counters of the sources (potential solves, iterations...); null in summaries
     /// written before they were recorded.
     public var statistics: [String: Double]?
-    /// The parameters the run used, as dotted keys (Scenario.set names).
-    public var parameters: [String: String]
+    /// The parameters that applied to the run, typed, by dotted key (`Scenario.registry`).
+    public var parameters: [String: ScenarioValue]
     public var version: String
 
     public struct Probe: Codable, Equatable, Sendable {

@@ -1,12 +1,17 @@
 import Foundation
-import Yams
+import AblasimCore
 import AblasimPhysics
 
-/// Everything that defines one run. One mechanism, `set(_:to:)` on dotted keys, serves the
-/// YAML scenario file, the command-line options and the sweep axes, so the three can never
-/// disagree about a name or a unit. Units at this surface: mm, s, W, C, MHz, nm, J.
+/// Everything that defines one run. One mechanism, `set(_:to:)` on dotted keys declared once
+/// in `Scenario.registry`, serves the YAML scenario file, the command-line options and the
+/// sweep axes, so they can never disagree about a name, a unit or a range. Units at this
+/// surface: mm, s, W, C, MHz, nm, J. Defaults are the initial values below.
 public struct Scenario: Equatable, Sendable {
-    public enum Modality: String, CaseIterable, Sendable { case rf, microwave, laser, cryo }
+    public enum Modality: String, CaseIterable, Sendable {
+        case rf, microwave, laser, cryo
+        /// The key `--power` sets for this modality (cryo has no power setting).
+        public var powerKey: String? { self == .cryo ? nil : rawValue + ".power_w" }
+    }
     public enum RFMode: String, CaseIterable, Sendable { case bipolar, monopolar }
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
@@ -22,8 +27,10 @@ public struct Scenario: Equatable, Sendable {
         /// Probe preset name; nil picks the modality's default preset.
         public var probe: String?
         public var generator: GeneratorMode = .temperature
-        /// Power ceiling (temperature mode) or set power [W]; nil takes the preset's value.
-        public var powerW: Double?
+        /// Power ceiling (temperature mode) or set power [W]. 20 W: assumed, the order of
+        /// the output of cooled bipolar spine generators (no chart verified,
+        /// calibration-targets.md).
+        public var powerW = 20.0
         /// Set temperature of the probe thermocouple in temperature-controlled mode [C].
         /// 70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md).
         public var targetTempC = 70.0
@@ -51,6 +58,26 @@ public struct Scenario: Equatable, Sendable {
         /// RKL1 super-step of the phase-change solver [s]; 0: plain explicit steps (docs/cryo.md).
         public var superStepS: Double = CryoSettings.defaultSuperTimeStepping.superStep
     }
+    /// The outer faces of the phantom (bench conditions: a bath, an ex vivo block in air).
+    public struct Boundary: Equatable, Sendable {
+        public enum Condition: String, CaseIterable, Sendable { case held, convective, insulated }
+        /// Held one voxel beyond the grid: the phantom edge is a cut through the body.
+        public var condition: Condition = .held
+        /// Held or bath temperature [C]: body core.
+        public var temperatureC = Blood.arterialTemperature
+        /// Film coefficient of a convective boundary [W/(m^2 K)]: mid-range of free
+        /// convection in liquids, 50-1000 (Incropera & DeWitt, Table 1.1).
+        public var filmCoefficient = 500.0
+
+        /// The solver's outer boundary.
+        public var outerBoundary: OuterBoundary {
+            switch condition {
+            case .held: return .heldBeyondGrid(temperatureC)
+            case .convective: return .convective(filmCoefficient: filmCoefficient, ambient: temperatureC)
+            case .insulated: return .insulated
+            }
+        }
+    }
     public struct Interlock: Equatable, Sendable {
         public var enabled = true
         /// Cut-off at a protected thermocouple [C]: 45 C, Nakatsuka 2009 (damage-and-thresholds.md).
@@ -77,6 +104,13 @@ public struct Scenario: Equatable, Sendable {
     /// Interval between recorded samples [s].
     public var recordIntervalS = 1.0
     public var threads: Int?
+    /// Tissue temperature at t = 0 [C]: body temperature; ex vivo, the room or bath.
+    public var initialTempC = Blood.arterialTemperature
+    /// Arterial temperature of the perfusion term [C].
+    public var arterialTempC = Blood.arterialTemperature
+    public var boundary = Boundary()
+    /// Accept overrides of tissues the phantom does not contain.
+    public var allowUnusedOverrides = false
     public var rf = RF()
     public var microwave = Microwave()
     public var laser = Laser()
@@ -97,121 +131,59 @@ public struct Scenario: Equatable, Sendable {
 
     public init() {}
 
-    /// Every key `set` accepts, for help texts and sweep validation.
-    public static let keys: [String] = [
-        "phantom", "modality", "duration_s", "record_interval_s", "threads",
-        "rf.mode", "rf.placement", "rf.sequential", "rf.probe", "rf.generator", "rf.power_w", "rf.target_temp_c",
-        "rf.drift_tolerance", "rf.drift_check_s", "rf.box_margin_mm",
-        "microwave.power_w", "microwave.frequency_mhz", "microwave.water_loss",
-        "laser.power_w", "laser.wavelength_nm", "laser.energy_j",
-        "cryo.probes", "cryo.protocol_min", "cryo.super_step_s",
-        "interlock.enabled", "interlock.threshold_c", "interlock.mode",
-        "thermoprotection.epidural", "thermoprotection.saline_temp_c", "thermocouples", "trajectories",
-        "tissue.<name>.<property>",
-    ] + SafetyThresholds.keys
-    /// Tissue properties `tissue.<name>.<property>` may set (file units).
-    public static let tissueProperties = ["density", "specific_heat", "conductivity", "perfusion_ml_min_kg", "sigma_500khz"]
+    /// The keys with type, range, default and doc, one per line, for `--help`.
+    public static var helpText: String {
+        var lines = registry.map { p in "  \(p.key): \(p.valid); default \(p.defaultValue.text). \(p.doc)" }
+        lines.append("  tissue.<name|*>.<property>: override a tissue property (ablasim tissues lists them); properties: \(TissueProperty.all.map(\.key).joined(separator: ", "))")
+        return lines.joined(separator: "\n")
+    }
 
-    /// Sets one parameter from its text form. `context` says where the value came from.
+    /// Every key `set` accepts, for help texts and sweep validation (from the registry).
+    public static var keys: [String] { registry.map(\.key) + ["tissue.<name>.<property>"] }
+
+    /// Sets one parameter from its text form through its registry entry. `context` says
+    /// where the value came from (file and line, option).
     public mutating func set(_ key: String, to raw: String, context: String = "option") throws {
-        let value = raw.trimmingCharacters(in: .whitespaces)
-        func bad(_ valid: String) -> SimulationError {
-            .invalidInput("\(context): \(key) = '\(value)' is not valid; expected \(valid)")
+        if let p = Scenario.parameter(key) {
+            let value = try p.parse(raw, context: context)
+            var copy = self
+            try p.store(&copy, value, context)
+            self = copy
+            return
         }
-        func number(_ range: ClosedRange<Double>, _ unit: String) throws -> Double {
-            guard let x = Double(value), x.isFinite, range.contains(x) else {
-                throw bad("a number in [\(range.lowerBound), \(range.upperBound)] \(unit)")
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 3, parts[0] == "tissue" {
+            guard let property = TissueProperty.named(parts[2]) else {
+                throw SimulationError.invalidInput("\(context): unknown tissue property '\(ScenarioParameter.shown(parts[2]))' in \(ScenarioParameter.shown(key)); valid: \(TissueProperty.all.map(\.key).joined(separator: ", "))")
             }
-            return x
+            let table = TissueTable.standard
+            guard parts[1] == TissueTable.everyTissue || table.tissues[parts[1]] != nil else {
+                throw SimulationError.invalidInput("\(context): unknown tissue '\(ScenarioParameter.shown(parts[1]))' in \(ScenarioParameter.shown(key)); known tissues: \(table.names.joined(separator: ", ")), or * for every tissue")
+            }
+            let v = raw.trimmingCharacters(in: .whitespaces)
+            guard let x = Double(v), x.isFinite, property.range.contains(x) else {
+                throw SimulationError.invalidInput("\(context): \(key) = '\(ScenarioParameter.shown(v))' is not valid; expected a number in [\(property.range.lowerBound), \(property.range.upperBound)] \(property.unit)")
+            }
+            tissueOverrides[parts[1], default: [:]][parts[2]] = x
+            return
         }
-        func choice<E: RawRepresentable & CaseIterable>(_: E.Type) throws -> E where E.RawValue == String {
-            guard let e = E(rawValue: value.lowercased()) else {
-                throw bad("one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        throw SimulationError.invalidInput("\(context): unknown parameter '\(ScenarioParameter.shown(key))'; valid parameters: \(Scenario.keys.joined(separator: ", ")) (ablasim run --help lists them with units and ranges)")
+    }
+
+    /// Parses the `trajectories` text form: `;`-separated, unique names, at most 4.
+    static func parseTrajectories(_ text: String, context: String) throws -> [Trajectory] {
+        var list: [Trajectory] = []
+        for item in text.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+            let t = try Trajectory.parse(String(item), context: context)
+            guard !list.contains(where: { $0.name == t.name }) else {
+                throw SimulationError.invalidInput("\(context): trajectory name '\(t.name)' is used twice; each applicator needs its own name")
             }
-            return e
+            list.append(t)
         }
-        func flag() throws -> Bool {
-            switch value.lowercased() {
-            case "true", "yes", "on", "1": return true
-            case "false", "no", "off", "0": return false
-            default: throw bad("true or false")
-            }
+        guard list.count <= 4 else {
+            throw SimulationError.invalidInput("\(context): \(list.count) trajectories given; at most 4 applicators (one per channel or cryoprobe)")
         }
-        switch key {
-        case "phantom": phantom = value
-        case "modality": modality = try choice(Modality.self)
-        case "duration_s": durationS = try number(1...86_400, "s"); durationIsExplicit = true
-        case "record_interval_s": recordIntervalS = try number(0.01...600, "s")
-        case "threads":
-            guard let n = Int(value), (1...256).contains(n) else { throw bad("an integer thread count from 1 to 256") }
-            threads = n
-        case "rf.mode": rf.mode = try choice(RFMode.self)
-        case "rf.placement": rf.placement = try choice(Placement.self)
-        case "rf.sequential": rf.sequential = try flag()
-        case "rf.probe": rf.probe = value
-        case "rf.generator": rf.generator = try choice(GeneratorMode.self)
-        case "rf.power_w": rf.powerW = try number(0.1...250, "W")
-        case "rf.target_temp_c": rf.targetTempC = try number(40...105, "C")
-        case "rf.drift_tolerance": rf.driftTolerance = try number(1e-4...0.5, "(relative conductance drift)")
-        case "rf.drift_check_s": rf.driftCheckS = try number(0...60, "s")
-        case "rf.box_margin_mm": rf.boxMarginMM = try number(0...200, "mm")
-        case "microwave.power_w": microwave.powerW = try number(1...200, "W")
-        case "microwave.frequency_mhz":
-            let f = try number(1...10_000, "MHz")
-            guard f == 915 || f == 2450 else { throw bad("915 or 2450 (MHz): the ISM frequencies of interstitial antennas") }
-            microwave.frequencyMHz = f
-        case "microwave.water_loss": microwave.waterLoss = try flag()
-        case "laser.power_w": laser.powerW = try number(0.1...30, "W")
-        case "laser.wavelength_nm": laser.wavelengthNm = try number(805...1064, "nm")
-        case "laser.energy_j": laser.energyJ = value.lowercased() == "none" ? nil : try number(1...100_000, "J")
-        case "cryo.probes":
-            guard let n = Int(value), (1...4).contains(n) else { throw bad("1 to 4 probes") }
-            cryo.probes = n
-        case "cryo.protocol_min":
-            let parts = value.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }), parts.contains(where: { $0! > 0 }) else {
-                throw bad("comma-separated phase lengths in minutes, none negative (freeze,thaw,freeze e.g. 10,8,10)")
-            }
-            cryo.protocolMin = parts.map { $0! }
-        case "cryo.super_step_s": cryo.superStepS = try number(0...600, "s (0: plain explicit steps)")
-        case "interlock.enabled": interlock.enabled = try flag()
-        case "interlock.threshold_c": interlock.thresholdC = try number(38...100, "C")
-        case "interlock.mode": interlock.mode = try choice(InterlockMode.self)
-        case "thermoprotection.epidural": epiduralDissection = try choice(Dissection.self)
-        case "thermoprotection.saline_temp_c": salineTempC = try number(1...45, "C")
-        case "thermocouples":
-            thermocouples = []
-            for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
-                thermocouples.append(try Scenario.parseThermocouple(String(item), context: context))
-            }
-        case "trajectories":
-            var list: [Trajectory] = []
-            for item in value.split(separator: ";") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
-                let t = try Trajectory.parse(String(item), context: context)
-                guard !list.contains(where: { $0.name == t.name }) else {
-                    throw SimulationError.invalidInput("\(context): trajectory name '\(t.name)' is used twice; each applicator needs its own name")
-                }
-                list.append(t)
-            }
-            guard list.count <= 4 else {
-                throw SimulationError.invalidInput("\(context): \(list.count) trajectories given; at most 4 applicators (one per channel or cryoprobe)")
-            }
-            trajectories = list
-        case _ where key.hasPrefix("thresholds."):
-            try thresholds.set(key, to: value, context: context)
-            try thresholds.validate()
-        default:
-            let parts = key.split(separator: ".").map(String.init)
-            if parts.count == 3, parts[0] == "tissue" {
-                guard Scenario.tissueProperties.contains(parts[2]) else {
-                    throw SimulationError.invalidInput("\(context): unknown tissue property '\(parts[2])' in \(key); valid: \(Scenario.tissueProperties.joined(separator: ", "))")
-                }
-                guard let x = Double(value), x.isFinite, x >= 0 else { throw bad("a finite number >= 0") }
-                tissueOverrides[parts[1], default: [:]][parts[2]] = x
-                return
-            }
-            throw SimulationError.invalidInput("\(context): unknown parameter '\(key)'; valid parameters: \(Scenario.keys.joined(separator: ", "))")
-        }
+        return list
     }
 
     /// Parses `NAME@x,y,z[:structure]` (mm; structure cord, root or other, default other).
@@ -235,103 +207,45 @@ public struct Scenario: Equatable, Sendable {
         return ThermocoupleSpec(name: name, positionMM: SIMD3(xyz[0], xyz[1], xyz[2]), structure: structure)
     }
 
-    /// Reads a YAML scenario file: nested maps become dotted keys for `set`.
+    /// Reads a YAML scenario file: nested maps become dotted keys for `set` (`ScenarioYAML`).
     public static func load(yamlAt path: String) throws -> Scenario {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw SimulationError.invalidInput("cannot read scenario file '\(path)'")
-        }
         var s = Scenario()
-        try s.apply(yaml: text, context: path)
+        for entry in try ScenarioYAML.read(path: path) {
+            try s.set(entry.key, to: entry.value, context: entry.location)
+        }
         return s
     }
 
     /// Applies the settings of a YAML document on top of this scenario.
     public mutating func apply(yaml text: String, context: String) throws {
-        let node: Any?
-        do { node = try Yams.load(yaml: text) } catch {
-            throw SimulationError.invalidInput("\(context): not valid YAML: \(error)")
+        for entry in try ScenarioYAML.parse(text, file: context) {
+            try set(entry.key, to: entry.value, context: entry.location)
         }
-        guard let root = node else { return }
-        guard let map = root as? [String: Any] else {
-            throw SimulationError.invalidInput("\(context): a scenario is a YAML mapping of parameters, e.g. 'duration_s: 300'")
-        }
-        for (key, raw) in Scenario.flatten(map, prefix: "") {
-            try set(key, to: raw, context: "\(context): \(key)")
-        }
-    }
-
-    /// Flattens nested maps to dotted keys in a fixed (sorted) order; lists become
-    /// comma-joined text, and thermocouple maps `NAME@x,y,z:structure` joined by ';'.
-    static func flatten(_ map: [String: Any], prefix: String) -> [(String, String)] {
-        var out: [(String, String)] = []
-        for key in map.keys.sorted() {
-            let full = prefix.isEmpty ? key : prefix + "." + key
-            let v = map[key]!
-            if full == "trajectories", let list = v as? [Any] {
-                let items = list.map { item -> String in
-                    if let m = item as? [String: Any] {
-                        func xyz(_ k: String) -> String { (m[k] as? [Any])?.map { "\($0)" }.joined(separator: ",") ?? "" }
-                        return "\(m["name"] ?? "")@\(xyz("entry_mm"))->\(xyz("tip_mm"))"
-                    }
-                    return "\(item)"
-                }
-                out.append((full, items.joined(separator: ";")))
-            } else if full == "thermocouples", let list = v as? [Any] {
-                let items = list.map { item -> String in
-                    if let m = item as? [String: Any] {
-                        let pos = (m["position_mm"] as? [Any])?.map { "\($0)" }.joined(separator: ",") ?? ""
-                        return "\(m["name"] ?? "")@\(pos):\(m["structure"] ?? "other")"
-                    }
-                    return "\(item)"
-                }
-                out.append((full, items.joined(separator: ";")))
-            } else if let m = v as? [String: Any] {
-                out += flatten(m, prefix: full)
-            } else if let list = v as? [Any] {
-                out.append((full, list.map { "\($0)" }.joined(separator: ",")))
-            } else {
-                out.append((full, "\(v)"))
-            }
-        }
-        return out
     }
 }
 
 extension Scenario {
-    /// Every parameter as its dotted key and text value, the form `set` reads back.
-    public func parameterList() -> [String: String] {
-        var p: [String: String] = [
-            "modality": modality.rawValue, "duration_s": "\(durationS)", "record_interval_s": "\(recordIntervalS)",
-            "interlock.enabled": "\(interlock.enabled)", "interlock.threshold_c": "\(interlock.thresholdC)",
-            "interlock.mode": interlock.mode.rawValue, "thermoprotection.epidural": epiduralDissection.rawValue, "thermoprotection.saline_temp_c": "\(salineTempC)",
-        ]
-        if let phantom { p["phantom"] = phantom }
-        if let threads { p["threads"] = "\(threads)" }
-        switch modality {
-        case .rf:
-            p["rf.mode"] = rf.mode.rawValue; p["rf.placement"] = rf.placement.rawValue
-            p["rf.sequential"] = "\(rf.sequential)"; p["rf.generator"] = rf.generator.rawValue
-            p["rf.target_temp_c"] = "\(rf.targetTempC)"
-            if let probe = rf.probe { p["rf.probe"] = probe }
-            if let w = rf.powerW { p["rf.power_w"] = "\(w)" }
-            if let d = rf.driftTolerance { p["rf.drift_tolerance"] = "\(d)" }
-            if let d = rf.driftCheckS { p["rf.drift_check_s"] = "\(d)" }
-            if let m = rf.boxMarginMM { p["rf.box_margin_mm"] = "\(m)" }
-        case .microwave:
-            p["microwave.power_w"] = "\(microwave.powerW)"; p["microwave.frequency_mhz"] = "\(microwave.frequencyMHz)"
-            p["microwave.water_loss"] = "\(microwave.waterLoss)"
-        case .laser:
-            p["laser.power_w"] = "\(laser.powerW)"; p["laser.wavelength_nm"] = "\(laser.wavelengthNm)"
-            p["laser.energy_j"] = laser.energyJ.map { "\($0)" } ?? "none"
-        case .cryo:
-            p["cryo.probes"] = "\(cryo.probes)"; p["cryo.protocol_min"] = cryo.protocolMin.map { "\($0)" }.joined(separator: ",")
-            p["cryo.super_step_s"] = "\(cryo.superStepS)"
+    /// Every parameter that applied to this scenario, typed, by dotted key: the registry's
+    /// entries whose `applies` holds, and the tissue overrides.
+    public func parameterValues() -> [String: ScenarioValue] {
+        var p: [String: ScenarioValue] = [:]
+        for entry in Scenario.registry where entry.applies(self) {
+            let v = entry.load(self)
+            if v != .none || entry.key == "laser.energy_j" { p[entry.key] = v }
         }
-        if !thermocouples.isEmpty {
-            p["thermocouples"] = thermocouples.map { "\($0.name)@\($0.positionMM.x),\($0.positionMM.y),\($0.positionMM.z):\($0.structure)" }.joined(separator: ";")
-        }
-        if !trajectories.isEmpty { p["trajectories"] = trajectories.map(\.text).joined(separator: ";") }
-        for (t, props) in tissueOverrides { for (k, v) in props { p["tissue.\(t).\(k)"] = "\(v)" } }
+        for (t, props) in tissueOverrides { for (k, v) in props { p["tissue.\(t).\(k)"] = .number(v) } }
         return p
     }
+
+    /// A value read back from JSON with the type its registry entry gives it (JSON does not
+    /// tell 360 the number of seconds from 360 the count).
+    public static func typed(_ value: ScenarioValue, for key: String) -> ScenarioValue {
+        let isNumber: Bool
+        if let p = parameter(key), case .number = p.kind { isNumber = true } else { isNumber = key.hasPrefix("tissue.") }
+        if isNumber, case .integer(let n) = value { return .number(Double(n)) }
+        return value
+    }
+
+    /// The same in the text form `set` reads back.
+    public func parameterList() -> [String: String] { parameterValues().mapValues(\.text) }
 }

@@ -13,9 +13,11 @@ public final class ScenarioRun {
     public init(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws {
         let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
         self.setup = setup
-        // The phantom edge is a cut through the body: 37 C held just beyond it (see OuterBoundary).
+        // Bench conditions: by default the phantom edge is a cut through the body, 37 C held
+        // just beyond it (OuterBoundary.heldBeyondGrid), and the tissue starts at 37 C.
         let solver = try rethrowInput {
-            try setup.model.makeSolver(Float.self, boundary: .heldBeyondGrid(Blood.arterialTemperature), executor: executor)
+            try setup.model.makeSolver(Float.self, boundary: scenario.boundary.outerBoundary, initialTemperature: scenario.initialTempC,
+                                       arterialTemperature: scenario.arterialTempC, executor: executor)
         }
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
@@ -60,6 +62,6 @@ public final class ScenarioRun {
             simulatedS: simulation.time, wallS: wallTime, voxels: setup.phantom.grid.voxelCount,
             steps: simulation.solver.stepCount, dtS: simulation.solver.dt, zones: zone.summary,
             thermocouples: tcs, flags: flags, interlock: interlock, timing: timing, statistics: statistics,
-            parameters: setup.scenario.parameterList(), version: version)
+            parameters: setup.scenario.parameterValues(), version: version)
     }
 }

@@ -10,19 +10,14 @@ extension Sweep {
     /// through `Scenario.set`, so unknown parameter names and invalid values fail here.
     public static func load(path: String) throws -> Sweep {
         let file = resolve(path, against: FileManager.default.currentDirectoryPath)
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw SweepError.invalidInput("cannot read sweep file '\(path)'")
-        }
-        return try parse(text, file: file, sha256: SHA256.hex(Array(data)))
+        let text = try scenarioInput { try ScenarioYAML.text(ofFile: file, what: "sweep file") }
+        return try parse(text, file: file, sha256: SHA256.hex(Array(text.utf8)))
     }
 
     /// Parses sweep-file text; `file` (absolute) anchors relative paths and error messages.
     public static func parse(_ text: String, file: String, sha256: String? = nil) throws -> Sweep {
         let dir = (file as NSString).deletingLastPathComponent
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw SweepError.invalidInput("\(file): not valid YAML: \(error)")
-        }
+        let root = try scenarioInput { try ScenarioYAML.compose(text, file: file) }
         guard let map = root?.mapping else {
             throw SweepError.invalidInput("\(file): a sweep file is a YAML mapping with keys \(fileKeys.joined(separator: ", "))")
         }
@@ -49,21 +44,12 @@ extension Sweep {
                 }
                 maxCases = n
             case "base":
+                // One reader for scenario settings: the same as `run --scenario` (ScenarioYAML).
                 if let m = value.mapping {
-                    base = flatten(m, prefix: "")
+                    base = try scenarioInput { try ScenarioYAML.flatten(m, file: file) }.map { ParameterValue($0.key, $0.value) }
                 } else if let s = value.scalar?.string, !s.isEmpty {
                     let path = resolve(s, against: dir)
-                    guard let baseText = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw SweepError.invalidInput("\(at(value)): cannot read base scenario file '\(path)'")
-                    }
-                    let node: Node?
-                    do { node = try Yams.compose(yaml: baseText) } catch {
-                        throw SweepError.invalidInput("\(path): not valid YAML: \(error)")
-                    }
-                    if let node {
-                        guard let m = node.mapping else { throw SweepError.invalidInput("\(path): a scenario is a YAML mapping of parameters") }
-                        base = flatten(m, prefix: "")
-                    }
+                    base = try scenarioInput { try ScenarioYAML.read(path: path) }.map { ParameterValue($0.key, $0.value) }
                 } else {
                     throw SweepError.invalidInput("\(at(value)): base must be a mapping of scenario parameters or the path of a scenario file")
                 }
@@ -278,35 +264,8 @@ extension Sweep {
         }
     }
 
-    /// Nested maps to dotted keys in file order; lists become comma-joined text, and
-    /// `thermocouples` (a list of {name, position_mm, structure}) `NAME@x,y,z:structure`
-    /// joined by ';' — the text forms `Scenario.set` parses.
-    static func flatten(_ map: Node.Mapping, prefix: String) -> [ParameterValue] {
-        var out: [ParameterValue] = []
-        for (k, v) in map {
-            let key = k.string ?? ""
-            let full = prefix.isEmpty ? key : prefix + "." + key
-            if let m = v.mapping {
-                out += flatten(m, prefix: full)
-            } else if let seq = v.sequence {
-                if full == "thermocouples" {
-                    let items = seq.map { item -> String in
-                        if let m = item.mapping {
-                            let name = m["name"]?.string ?? ""
-                            let pos = m["position_mm"]?.sequence?.compactMap(\.string).joined(separator: ",") ?? ""
-                            let structure = m["structure"]?.string ?? "other"
-                            return "\(name)@\(pos):\(structure)"
-                        }
-                        return item.string ?? ""
-                    }
-                    out.append(ParameterValue(full, items.joined(separator: ";")))
-                } else {
-                    out.append(ParameterValue(full, seq.compactMap(\.string).joined(separator: ",")))
-                }
-            } else {
-                out.append(ParameterValue(full, v.string ?? ""))
-            }
-        }
-        return out
+    /// Runs a scenario-reading step, its input errors as sweep input errors.
+    private static func scenarioInput<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as SimulationError { throw SweepError.invalidInput(e.description) }
     }
 }

@@ -9,5 +9,7 @@ enum AblasimSubcommands {
         ReportCommand.self,
         PhantomCommand.self,
         SweepCommand.self,
+        ParametersCommand.self,
+        TissuesCommand.self,
     ]
 }

@@ -28,7 +28,11 @@ struct RunCommand: ParsableCommand {
           Study the unprotected case and fail (exit 1) if any flag is raised:
             ablasim run Phantoms/L1-lytic.vox --bipolar --no-interlock --fail-on-flag --out out/unprotected
 
-        Scenario keys (for --set and scenario files): \(Scenario.keys.joined(separator: ", ")).
+        Ex vivo bench run (start and bath at 20 C, no perfusion anywhere):
+            ablasim run block.vox --monopolar --set initial_temp_c=20 --set boundary.condition=convective --set boundary.temp_c=20 --set 'tissue.*.perfusion_ml_min_kg=0' --out out/bench
+
+        SCENARIO KEYS (for --set, scenario files and sweep axes; docs/parameters.md has the sources)
+        \(Scenario.helpText)
         Exit codes: 0 ok, 1 a flag was raised with --fail-on-flag, 2 bad input, 3 runtime failure,
         143 stopped by SIGTERM after writing a checkpoint (continue with --resume).
         """)
@@ -66,6 +70,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue from the checkpoint in the output directory.") var resume = false
     @Flag(help: "Also write volumes.vti for ParaView.") var vti = false
     @Flag(help: "No progress line or final table.") var quiet = false
+    @Flag(name: .customLong("allow-unused"), help: "Accept tissue overrides naming tissues the phantom does not contain.") var allowUnused = false
     @Flag(name: .customLong("fail-on-flag"), help: "Exit 1 when any safety flag is raised.") var failOnFlag = false
 
     /// The scenario this command line describes.
@@ -86,10 +91,6 @@ struct RunCommand: ParsableCommand {
         if sequential { add("rf.sequential", "true", "--sequential") }
         add("rf.probe", probe, "--probe")
         add("duration_s", duration.map { "\($0)" }, "--duration")
-        if let power {
-            let key = microwave ? "microwave.power_w" : laser ? "laser.power_w" : "rf.power_w"
-            add(key, "\(power)", "--power")
-        }
         add("rf.target_temp_c", targetTemp.map { "\($0)" }, "--target-temp")
         add("microwave.frequency_mhz", frequency.map { "\($0)" }, "--frequency")
         add("laser.wavelength_nm", wavelength.map { "\($0)" }, "--wavelength")
@@ -101,7 +102,16 @@ struct RunCommand: ParsableCommand {
         add("interlock.threshold_c", interlockThreshold.map { "\($0)" }, "--interlock-threshold")
         add("interlock.mode", interlockMode, "--interlock-mode")
         add("threads", threads.map { "\($0)" }, "--threads")
+        if allowUnused { add("allow_unused_overrides", "true", "--allow-unused") }
         for (key, value, option) in sets { try s.set(key, to: value, context: option) }
+        // --power sets the power of the modality the run ends up with, whichever of the
+        // scenario file or a flag chose it.
+        if let power {
+            guard let key = s.modality.powerKey else {
+                throw SimulationError.invalidInput("--power does not apply to a \(s.modality.rawValue) run; see ablasim run --help for its keys")
+            }
+            try s.set(key, to: "\(power)", context: "--power")
+        }
         for t in thermocouple { s.thermocouples.append(try Scenario.parseThermocouple(t, context: "--thermocouple")) }
         for kv in settings {
             guard let eq = kv.firstIndex(of: "=") else {

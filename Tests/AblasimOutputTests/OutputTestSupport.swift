@@ -56,7 +56,7 @@ func makeRunOutput() throws -> RunOutput {
                 RunSummary.Flag(thermocouple: "cord_anterior", kind: "heat-45", threshold: 45, timeS: 30.25),
                 RunSummary.Flag(thermocouple: "cord_anterior", kind: "cem43", threshold: 10, timeS: 50)],
         interlock: RunSummary.Interlock(enabled: true, thresholdC: 45, mode: "cut", trippedS: nil, overshootC: nil),
-        timing: ["thermal_steps": 2.5, "sources": 0.75], parameters: ["rf.power_w": "20", "duration_s": "60", "tissue.spinal_cord.conductivity": "0.5"],
+        timing: ["thermal_steps": 2.5, "sources": 0.75], parameters: ["rf.power_w": .number(20), "duration_s": .number(60), "tissue.spinal_cord.conductivity": .number(0.5), "rf.sequential": .flag(false), "rf.mode": .text("bipolar"), "cryo.probes": .integer(2), "laser.energy_j": .none],
         version: "0.1.0")
     let times = (0...60).map(Double.init)
     let series = ThermocoupleSeries(names: ["cord_anterior", "root_left"], times: times,

@@ -45,7 +45,10 @@ final class SummaryJSONTests: XCTestCase {
         let out = try makeRunOutput()
         let back = try SummaryJSON.decode(try SummaryJSON.encode(out.summary))
         XCTAssertEqual(back, out.summary)
-        XCTAssertEqual(back.parameters["tissue.spinal_cord.conductivity"], "0.5")
+        XCTAssertEqual(back.parameters["tissue.spinal_cord.conductivity"], .number(0.5))
+        XCTAssertEqual(back.parameters["duration_s"], .number(60), "a whole number of seconds stays a number")
+        XCTAssertEqual(back.parameters["cryo.probes"], .integer(2))
+        XCTAssertEqual(back.parameters["laser.energy_j"], ScenarioValue.none)
         XCTAssertEqual(back.timing["thermal_steps"], 2.5)
     }
 
