@@ -31,7 +31,7 @@ final class SummaryJSONTests: XCTestCase {
         XCTAssertEqual(interlock["threshold_c"] as? Double, 45)
         let flag = try XCTUnwrap((json["flags"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(flag.keys), ["thermocouple", "kind", "threshold", "time_s"])
-        XCTAssertEqual((json["parameters"] as? [String: String])?["rf.power_w"], "20")
+        XCTAssertEqual((json["parameters"] as? [String: Any])?["rf.power_w"] as? Double, 20, "typed: a number, not a string")
         // Sorted keys and pretty printing; each map written once (no duplicate keys).
         let text = String(decoding: data, as: UTF8.self)
         XCTAssertEqual(text.components(separatedBy: "\"crossings_s\"").count - 1, 2)

@@ -46,3 +46,26 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(malformed.contains("expected NAME@ex,ey,ez->tx,ty,tz"), malformed)
     }
 }
+
+/// Regression: `--power` set the RF power whenever no --microwave/--laser flag was given,
+/// even when the scenario file chose the modality (a microwave run at 60 W for --power 30).
+extension RunCommandTests {
+    func testPowerFollowsTheScenarioFilesModality() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-power-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = self
+        let vox = dir.appendingPathComponent("L1.vox").path
+        _ = try t.run(["phantom", "generate", "--level", "L1", "--voxel", "2", "--margin", "2", "-o", vox], expect: 0)
+        let yaml = dir.appendingPathComponent("mw.yaml")
+        try "modality: microwave\n".write(to: yaml, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out").path
+        _ = try t.run(["run", vox, "--scenario", yaml.path, "--power", "30", "--duration", "2", "--out", out, "--quiet"], expect: 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let parameters = summary["parameters"] as! [String: Any]
+        XCTAssertEqual(parameters["microwave.power_w"] as? Double, 30)
+        XCTAssertNil(parameters["rf.power_w"], "an RF key does not apply to a microwave run")
+        let cryo = try t.run(["run", vox, "--cryo", "--power", "30", "--out", out, "--overwrite", "--quiet"], expect: 2)
+        XCTAssertTrue(cryo.contains("--power does not apply to a cryo run"), cryo)
+    }
+}

@@ -1,0 +1,28 @@
+import XCTest
+import AblasimSimulation
+@testable import AblasimOutput
+
+/// summary.json writes every parameter that applied with its registry type, and reads it
+/// back with the same type (JSON itself does not tell 360 s from 360 probes).
+final class TypedParametersTests: XCTestCase {
+    func testEveryRegistryTypeSurvivesSummaryJSON() throws {
+        var out = try makeRunOutput()
+        var s = Scenario()
+        try s.set("modality", to: "laser")
+        try s.set("laser.energy_j", to: "none")
+        try s.set("tissue.*.perfusion_ml_min_kg", to: "0")
+        out.summary.parameters = s.parameterValues()
+        let data = try SummaryJSON.encode(out.summary)
+        let raw = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let p = raw["parameters"] as! [String: Any]
+        XCTAssertEqual(p["duration_s"] as? Double, 360)
+        XCTAssertEqual(p["laser.power_w"] as? Double, 3)
+        XCTAssertEqual(p["interlock.enabled"] as? Bool, true)
+        XCTAssertTrue(p["laser.energy_j"] is NSNull, "none is JSON null")
+        XCTAssertEqual(p["thresholds.heat_c"] as? [Double], [42, 45, 60, 80])
+        XCTAssertEqual(p["tissue.*.perfusion_ml_min_kg"] as? Double, 0)
+        XCTAssertNil(p["rf.power_w"])
+        let back = try SummaryJSON.decode(data)
+        XCTAssertEqual(back.parameters, s.parameterValues())
+    }
+}
