@@ -16,7 +16,7 @@ public struct TissueTable: Sendable {
     /// The default table: every reference tissue, the aliases, and a blastic tumour.
     public static var standard: TissueTable {
         var t: [String: Tissue] = [:]
-        for tissue in referenceTissues { t[tissue.name] = tissue }
+        for tissue in referenceTissues + benchTissues { t[tissue.name] = tissue }
         for (alias, target) in aliases {
             var copy = t[target.of]!
             copy.name = alias

@@ -5,7 +5,7 @@ struct PhantomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phantom",
         abstract: "Generate, import, inspect and export vertebra phantoms (.vox).",
-        subcommands: [PhantomGenerateCommand.self, PhantomImportCommand.self, PhantomInfoCommand.self,
+        subcommands: [PhantomGenerateCommand.self, PhantomBlockCommand.self, PhantomImportCommand.self, PhantomInfoCommand.self,
                       PhantomRenderCommand.self, PhantomExportCommand.self]
     )
 }
