@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "AblasimSimulation", dependencies: ["AblasimPhysics", "AblasimPhantom", "Yams"], swiftSettings: fast),
         .target(name: "AblasimOutput", dependencies: ["AblasimSimulation", "AblasimPhantom", "CZlib"]),
         .target(name: "AblasimSweep", dependencies: ["AblasimSimulation", "AblasimOutput", "Yams"]),
+        // The experiment suite: published bench experiments run and compared with their bands.
+        .target(name: "AblasimExperiments", dependencies: ["AblasimSimulation", "AblasimPhantom", "AblasimPhysics", "AblasimCore", "Yams"]),
         .executableTarget(name: "ablasim", dependencies: [
-            "AblasimSimulation", "AblasimOutput", "AblasimSweep", "AblasimPhantom", "AnalyticSolutions", "AblasimPhysics",
+            "AblasimSimulation", "AblasimOutput", "AblasimSweep", "AblasimPhantom", "AnalyticSolutions", "AblasimPhysics", "AblasimExperiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rfbench", dependencies: ["AblasimPhysics"], path: "Benchmarks/rfbench", swiftSettings: fast),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ablasim"]),
         .testTarget(name: "AblasimOutputTests", dependencies: ["AblasimOutput", "AblasimSimulation", "AblasimPhysics", "AblasimCore"]),
         .testTarget(name: "AblasimSweepTests", dependencies: ["AblasimSweep", "AblasimSimulation"]),
+        .testTarget(name: "AblasimExperimentsTests", dependencies: ["AblasimExperiments", "AblasimSimulation", "AblasimPhysics", "AblasimCore", "AblasimPhantom"]),
     ],
     swiftLanguageModes: [.v5]
 )

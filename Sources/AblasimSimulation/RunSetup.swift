@@ -124,7 +124,7 @@ public struct RunSetup {
     /// tissue of this phantom (directly, through an alias such as tumor_metastasis for
     /// tumor_lytic, or as `*`) unless `allow_unused_overrides` is set: an override that
     /// changes nothing is almost always a misspelt or misremembered name.
-    static func tissueTable(for phantom: Phantom, scenario: Scenario) throws -> TissueTable {
+    public static func tissueTable(for phantom: Phantom, scenario: Scenario) throws -> TissueTable {
         let standard = TissueTable.standard
         let present = Set(phantom.tissueVolumes().keys)
         for name in scenario.tissueOverrides.keys.sorted() where !scenario.allowUnusedOverrides {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AblasimCore
 import AblasimPhysics
+import AblasimExperiments
 import Foundation
 
 /// `ablasim validate`: runs the solver's verification cases against exact solutions and
@@ -12,7 +13,25 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Verify the solver against exact solutions (error norm, tolerance, observed order).",
         discussion: "Cases: " + VerificationCase.all.map(\.name).joined(separator: ", ")
             + ". Exit status 0 when all pass, 1 when any fails, 2 for bad options, 3 when a solver run fails."
+            + "\n\nWith --experiments, runs the published experiments of experiments/ instead and prints simulated vs published,"
+            + " inside or outside the band (--quick: coarse grids for CI; --only NAME; --write-doc docs/validation.md)."
+            + " Exit 0 unless --strict and an experiment falls outside its band."
     )
+
+    @Flag(name: .long, help: "Run the experiment suite (experiments/) instead of the analytic cases.")
+    var experiments = false
+
+    @Option(name: .customLong("experiments-dir"), help: "Folder of experiment files.")
+    var experimentsDir = "experiments"
+
+    @Option(name: .long, help: "Run only this experiment (repeatable).")
+    var only: [String] = []
+
+    @Option(name: .customLong("write-doc"), help: "Write the experiment table as Markdown (e.g. docs/validation.md).")
+    var writeDoc: String?
+
+    @Flag(name: .long, help: "With --experiments: exit 1 when an experiment falls outside its band.")
+    var strict = false
 
     @Flag(name: .long, help: "Write the results as JSON to standard output.")
     var json = false
@@ -38,6 +57,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if experiments { return try runExperiments() }
         let level: VerificationLevel = long ? .long : quick ? .quick : .standard
         let executor = threads.map { SlabExecutor(threads: $0) } ?? .allCores
         let selected = cases.isEmpty ? VerificationCase.all : cases.compactMap { VerificationCase.named($0) }
@@ -74,6 +94,30 @@ struct ValidateCommand: ParsableCommand {
             print(passed ? "all \(results.count) cases passed" : "FAILED: \(failed.joined(separator: ", "))")
         }
         if !passed { throw ExitStatus.flagged }
+    }
+
+    func runExperiments() throws {
+        let executor = threads.map { SlabExecutor(threads: $0) } ?? .allCores
+        var catalogue = try ExperimentSuite.catalogue(in: experimentsDir)
+        for name in only where !catalogue.contains(where: { $0.name == name }) {
+            throw ValidationError("unknown experiment '\(name)'; experiments: \(catalogue.map(\.name).joined(separator: ", "))")
+        }
+        if !only.isEmpty { catalogue = catalogue.filter { only.contains($0.name) } }
+        print("ablasim validate --experiments (\(quick ? "quick" : "full") grids, \(executor.threads) threads, \(catalogue.count) experiments)")
+        print(ExperimentSuite.header())
+        var results: [ExperimentSuite.Result] = []
+        for e in catalogue {
+            let r = try ExperimentSuite.run(e, quick: quick, executor: executor)
+            print(ExperimentSuite.row(r))
+            results.append(r)
+        }
+        let outside = results.filter { !$0.inBand }.map(\.experiment.name)
+        print(outside.isEmpty ? "all \(results.count) inside their bands" : "outside their bands: \(outside.joined(separator: ", "))")
+        if let writeDoc {
+            let command = "ablasim validate --experiments" + (quick ? " --quick" : "") + " --write-doc \(writeDoc)"
+            try Data(ExperimentSuite.markdown(results, quick: quick, command: command).utf8).write(to: URL(fileURLWithPath: writeDoc), options: .atomic)
+        }
+        if strict && !outside.isEmpty { throw ExitStatus.flagged }
     }
 
     struct Report: Encodable {
