@@ -46,32 +46,41 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Laser ablation (LITT).") var laser = false
     @Flag(help: "Cryoablation.") var cryo = false
 
-    @Option(help: "One probe only, through the left or right pedicle.") var unipedicular: String?
+    /// A single pedicle.
+    enum Side: String, CaseIterable, ExpressibleByArgument { case left, right }
+    @Option(help: "One probe only, through the left or right pedicle.") var unipedicular: Side?
     @Flag(help: "Run the probes one after the other instead of simultaneously.") var sequential = false
     @Option(help: "Probe preset (see the RF documentation).") var probe: String?
-    @Option(help: "Simulated time [s].") var duration: Double?
-    @Option(help: "Power [W]: RF ceiling or set power; microwave or laser power.") var power: Double?
-    @Option(name: .customLong("target-temp"), help: "RF probe set temperature [C].") var targetTemp: Double?
-    @Option(help: "Microwave frequency [MHz]: 915 or 2450.") var frequency: Double?
-    @Option(help: "Laser wavelength [nm].") var wavelength: Double?
-    @Option(help: "Laser energy to deliver [J].") var energy: Double?
-    @Option(help: "Number of cryo probes.") var probes: Int?
+    @Option(parsing: .unconditional, help: "Simulated time [s].") var duration: Double?
+    @Option(parsing: .unconditional, help: "Power [W]: RF ceiling or set power; microwave or laser power.") var power: Double?
+    @Option(name: .customLong("target-temp"), parsing: .unconditional, help: "RF probe set temperature [C].") var targetTemp: Double?
+    @Option(parsing: .unconditional, help: "Microwave frequency [MHz]: 915 or 2450.") var frequency: Double?
+    @Option(parsing: .unconditional, help: "Laser wavelength [nm].") var wavelength: Double?
+    @Option(parsing: .unconditional, help: "Laser energy to deliver [J].") var energy: Double?
+    @Option(parsing: .unconditional, help: "Number of cryo probes.") var probes: Int?
     @Option(name: .customLong("protocol"), help: "Cryo freeze,thaw,freeze phases [min], e.g. 10,8,10.") var cryoProtocol: String?
-    @Option(help: "Epidural dissection: none, co2 or dextrose.") var epidural: String?
+    @Option(help: "Epidural thermoprotection.") var epidural: Scenario.Dissection?
     @Option(help: "Extra thermocouple NAME@x,y,z[:cord|root|other], mm (repeatable).") var thermocouple: [String] = []
     @Flag(name: .customLong("no-interlock"), help: "Study the unprotected case: no generator interlock.") var noInterlock = false
-    @Option(name: .customLong("interlock-threshold"), help: "Interlock cut-off at a cord/root thermocouple [C].") var interlockThreshold: Double?
-    @Option(name: .customLong("interlock-mode"), help: "Interlock action: cut or throttle.") var interlockMode: String?
+    @Option(name: .customLong("interlock-threshold"), parsing: .unconditional, help: "Interlock cut-off at a cord/root thermocouple [C].") var interlockThreshold: Double?
+    @Option(name: .customLong("interlock-mode"), help: "Interlock action.") var interlockMode: Scenario.InterlockMode?
     @Option(help: "Scenario file (YAML); command-line options override it.") var scenario: String?
     @Option(name: .customLong("set"), help: "Set a scenario key, KEY=VALUE (repeatable).") var settings: [String] = []
     @Option(help: "Output directory (default out/<phantom name>).") var out: String?
-    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads (default: all cores).") var threads: Int?
     @Flag(help: "Replace a previous run's results in the output directory.") var overwrite = false
     @Flag(help: "Continue from the checkpoint in the output directory.") var resume = false
     @Flag(help: "Also write volumes.vti for ParaView.") var vti = false
     @Flag(help: "No progress line or final table.") var quiet = false
     @Flag(name: .customLong("allow-unused"), help: "Accept tissue overrides naming tissues the phantom does not contain.") var allowUnused = false
     @Flag(name: .customLong("fail-on-flag"), help: "Exit 1 when any safety flag is raised.") var failOnFlag = false
+
+    /// Options that exclude each other, checked before any file is read.
+    func validate() throws {
+        let modalities = [bipolar, monopolar, microwave, laser, cryo].filter { $0 }.count
+        if modalities > 1 { throw ValidationError("choose one of --bipolar, --monopolar, --microwave, --laser, --cryo") }
+        if resume && overwrite { throw ValidationError("--resume continues a run and --overwrite replaces it: give one") }
+    }
 
     /// The scenario this command line describes.
     func makeScenario() throws -> Scenario {
@@ -80,14 +89,11 @@ struct RunCommand: ParsableCommand {
         var sets: [(String, String, String)] = []
         func add(_ key: String, _ value: String?, _ option: String) { if let value { sets.append((key, value, option)) } }
         let modalities = [("rf", bipolar || monopolar), ("microwave", microwave), ("laser", laser), ("cryo", cryo)].filter(\.1)
-        if modalities.count > 1 || (bipolar && monopolar) {
-            throw SimulationError.invalidInput("choose one of --bipolar, --monopolar, --microwave, --laser, --cryo")
-        }
         add("modality", modalities.first?.0, "--\(modalities.first?.0 ?? "")")
         if bipolar { add("rf.mode", "bipolar", "--bipolar") }
         if monopolar { add("rf.mode", "monopolar", "--monopolar") }
         add("phantom", phantom, "phantom argument")
-        add("rf.placement", unipedicular, "--unipedicular")
+        add("rf.placement", unipedicular?.rawValue, "--unipedicular")
         if sequential { add("rf.sequential", "true", "--sequential") }
         add("rf.probe", probe, "--probe")
         add("duration_s", duration.map { "\($0)" }, "--duration")
@@ -97,10 +103,10 @@ struct RunCommand: ParsableCommand {
         add("laser.energy_j", energy.map { "\($0)" }, "--energy")
         add("cryo.probes", probes.map { "\($0)" }, "--probes")
         add("cryo.protocol_min", cryoProtocol, "--protocol")
-        add("thermoprotection.epidural", epidural, "--epidural")
+        add("thermoprotection.epidural", epidural?.rawValue, "--epidural")
         if noInterlock { add("interlock.enabled", "false", "--no-interlock") }
         add("interlock.threshold_c", interlockThreshold.map { "\($0)" }, "--interlock-threshold")
-        add("interlock.mode", interlockMode, "--interlock-mode")
+        add("interlock.mode", interlockMode?.rawValue, "--interlock-mode")
         add("threads", threads.map { "\($0)" }, "--threads")
         if allowUnused { add("allow_unused_overrides", "true", "--allow-unused") }
         for (key, value, option) in sets { try s.set(key, to: value, context: option) }
@@ -158,3 +164,6 @@ struct RunCommand: ParsableCommand {
         if failOnFlag && !output.summary.flags.isEmpty { throw ExitStatus.flagged }
     }
 }
+
+extension Scenario.Dissection: ExpressibleByArgument {}
+extension Scenario.InterlockMode: ExpressibleByArgument {}
