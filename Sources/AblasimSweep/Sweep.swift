@@ -1,5 +1,6 @@
 import Foundation
 import AblasimSimulation
+import AblasimCore
 
 /// A parameter sweep: a base scenario, a phantom, and axes that expand to `count`
 /// numbered cases. Case `i` is a pure function of the sweep file, so a Slurm array task
@@ -140,3 +141,7 @@ public struct Sweep: Sendable {
         return (full as NSString).standardizingPath
     }
 }
+
+/// The project's one SHA-256 (AblasimCore), visible to every file of this module, also those
+/// that do not import AblasimCore themselves.
+typealias SHA256 = AblasimCore.SHA256

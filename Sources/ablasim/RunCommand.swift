@@ -113,6 +113,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // First of all: a SIGTERM from now on only asks the run to stop at the next step, so
+        // it can never kill the process between creating and removing a file of its own.
+        TerminationSignal.install()
         let scenario = try makeScenario()
         guard let phantomPath = scenario.phantom else {
             throw SimulationError.invalidInput("no phantom: give a .vox file (e.g. ablasim run Phantoms/L1-lytic.vox --bipolar) or 'phantom:' in the scenario")
@@ -130,12 +133,16 @@ struct RunCommand: ParsableCommand {
         if resuming { try runner.restore(from: checkpointURL) }
 
         let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
-        TerminationSignal.install()
         let finished = try runner.run(progress: { sim in
             let hot = sim.monitor.hottest
             progress.update(simulated: sim.time, cord: hot.cord, root: hot.root)
         }, shouldStop: { TerminationSignal.requested })
         if !finished {
+            if runner.simulation.solver.stepCount == 0 && !resuming {
+                // Nothing simulated: nothing to resume, and an empty folder blocks no rerun.
+                writeStandardError("\nstopped by SIGTERM before the first step; no checkpoint (nothing to resume); \(outDir.path) is left empty\n")
+                throw ExitCode(143)
+            }
             try runner.checkpoint(to: checkpointURL)
             writeStandardError("\nstopped by SIGTERM at t = \(String(format: "%.1f", runner.simulation.time)) s; checkpoint written to \(checkpointURL.path); continue with --resume\n")
             throw ExitCode(143)

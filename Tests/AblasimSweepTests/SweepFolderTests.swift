@@ -45,6 +45,7 @@ final class SweepFolderTests: XCTestCase {
         let c0 = output.caseFolder(0)
         try AtomicFile.makeDirectory(c0.runPath)
         try AtomicFile.writeJSON(fabricatedSummary(ablationML: 3.25, coverage: 0.875, cordPeakC: 43.5, cordFlags: ["crossed_42"]), to: c0.summaryPath)
+        try sealRunFolder(c0.runPath)
         let c1 = output.caseFolder(1)
         try AtomicFile.writeJSON(["task": 1], to: c1.file("task.json"))
         try AtomicFile.writeJSON(["code": 3], to: c1.file("exit.json"))
@@ -137,4 +138,5 @@ final class SlurmQueueTests: XCTestCase {
         XCTAssertEqual(SlurmQueue.parse("", jobs: ["41"]), [:])
         XCTAssertEqual(SlurmQueue.activeTasks(jobs: ["41"], squeue: "/nonexistent/squeue"), [:])
     }
+
 }
