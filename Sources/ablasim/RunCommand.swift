@@ -29,6 +29,8 @@ struct RunCommand: ParsableCommand {
             ablasim run Phantoms/L1-lytic.vox --bipolar --no-interlock --fail-on-flag --out out/unprotected
 
         Scenario keys (for --set and scenario files): \(Scenario.keys.joined(separator: ", ")).
+        Budgets: a run is refused (exit 2, with the estimate) before it starts when its memory
+        exceeds --max-memory or it needs more time steps than --max-steps.
         Exit codes: 0 ok, 1 a flag was raised with --fail-on-flag, 2 bad input, 3 runtime failure,
         143 stopped by SIGTERM after writing a checkpoint (continue with --resume).
         """)
@@ -67,6 +69,37 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also write volumes.vti for ParaView.") var vti = false
     @Flag(help: "No progress line or final table.") var quiet = false
     @Flag(name: .customLong("fail-on-flag"), help: "Exit 1 when any safety flag is raised.") var failOnFlag = false
+    @Option(name: .customLong("max-memory"), help: "Refuse a run whose estimated memory exceeds this, e.g. 8G, 512M (default: 80 % of physical memory).")
+    var maxMemory: String?
+    @Option(name: .customLong("max-steps"), help: "Refuse a run that needs more time steps than this (default \(RunBudget.defaultMaxSteps)).")
+    var maxSteps: Int?
+
+    /// The budget from --max-memory and --max-steps.
+    func budget() throws -> RunBudget {
+        var b = RunBudget()
+        if let maxMemory {
+            guard let bytes = RunCommand.parseBytes(maxMemory), bytes > 0 else {
+                throw SimulationError.invalidInput("--max-memory '\(maxMemory)' is not a memory size; give a number with an optional K, M, G or T suffix (powers of 1024), e.g. 8G or 512M")
+            }
+            b.maxMemoryBytes = bytes
+        }
+        if let maxSteps {
+            guard maxSteps >= 1 else { throw SimulationError.invalidInput("--max-steps must be >= 1 (got \(maxSteps))") }
+            b.maxSteps = maxSteps
+        }
+        return b
+    }
+
+    /// "8G" -> 8 * 1024^3; a plain number is bytes.
+    static func parseBytes(_ text: String) -> Double? {
+        let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024]
+        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if t.hasSuffix("B") { t.removeLast() }
+        var scale = 1.0
+        if let last = t.last, let u = units[last] { scale = u; t.removeLast() }
+        guard let v = Double(t), v.isFinite, v > 0 else { return nil }
+        return v * scale
+    }
 
     /// The scenario this command line describes.
     func makeScenario() throws -> Scenario {
@@ -113,6 +146,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let budget = try budget()
         // First of all: a SIGTERM from now on only asks the run to stop at the next step, so
         // it can never kill the process between creating and removing a file of its own.
         TerminationSignal.install()
@@ -129,7 +163,7 @@ struct RunCommand: ParsableCommand {
 
         let phantom = try Phantom.read(from: phantomURL)
         let executor = scenario.threads.map { SlabExecutor(threads: $0) } ?? .allCores
-        let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor)
+        let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor, budget: budget)
         if resuming { try runner.restore(from: checkpointURL) }
 
         let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
