@@ -41,6 +41,7 @@ struct SweepSubmitCommand: ParsableCommand {
                 return
             }
         }
+        try output.checkNotALink(output.logsPath)
         try AtomicFile.makeDirectory(output.logsPath)
         let script = try array.script(executable: SweepCommand.currentExecutable(), sweep: sweep, output: output, indices: indices)
         try AtomicFile.write(script, to: output.sbatchPath)
