@@ -45,6 +45,9 @@ public struct CaseFolder: Sendable {
 
     /// The parsed summary when the case is done (its run folder verifies against its manifest).
     public func summary() -> [String: Any]? {
+        var st = stat()
+        // A run/ that is a link (to someone else's complete run) is not this case's result.
+        guard lstat(runPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
         guard case .success(let m) = RunManifest.verify(in: runPath), m.files.contains(where: { $0.name == "summary.json" }),
               let o = AtomicFile.readJSONObject(summaryPath),
               let schema = o["schema"] as? String, schema.hasPrefix("ablasim.summary/") else { return nil }

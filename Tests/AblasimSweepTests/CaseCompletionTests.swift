@@ -49,9 +49,13 @@ final class CaseCompletionTests: XCTestCase {
         XCTAssertTrue(inputError { _ = try runner.run(1, of: sweep, in: output) }.contains("is a symbolic link"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing written through the link")
 
+        // A complete run elsewhere, linked in as run/: not done, and refused.
+        try AtomicFile.writeJSON(fabricatedSummary(ablationML: 1, coverage: 1, cordPeakC: 40), to: (outside as NSString).appendingPathComponent("summary.json"))
+        try sealRunFolder(outside)
         let c2 = try CaseRunner.materialize(sweep.cases[2], of: sweep, in: output)
         try FileManager.default.createSymbolicLink(atPath: c2.runPath, withDestinationPath: outside)
+        XCTAssertEqual(c2.status(), .missing)
         XCTAssertTrue(inputError { _ = try runner.run(2, of: sweep, in: output) }.contains("run' is a symbolic link"))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside).sorted(), ["manifest.json", "summary.json"])
     }
 }
