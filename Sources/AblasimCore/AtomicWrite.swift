@@ -15,7 +15,11 @@ public enum AtomicWrite {
         let tmp = (dir.isEmpty ? "" : dir + "/") + temporaryName(for: name, pid: getpid())
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
-            throw AtomicWriteError(message: "cannot create '\(tmp)': \(String(cString: strerror(errno))); check that '\(dir)' exists and is writable")
+            let why = String(cString: strerror(errno))
+            if let where_ = DirectoryCreation.diagnose(dir.isEmpty ? "/" : dir) {
+                throw AtomicWriteError(message: "cannot write '\(path)': \(where_)")
+            }
+            throw AtomicWriteError(message: "cannot create '\(tmp)': \(why); check that '\(dir)' is writable")
         }
         var offset = 0
         while offset < bytes.count {

@@ -31,4 +31,17 @@ public enum DirectoryCreation {
         }
         return nil
     }
+
+    /// Why files cannot be created in `dir`: the first component that is missing or a
+    /// regular file; nil when `dir` is an existing directory.
+    public static func diagnose(_ dir: String) -> String? {
+        var prefix = dir.hasPrefix("/") ? "/" : ""
+        for component in dir.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            var st = stat()
+            guard stat(prefix, &st) == 0 else { return "'\(prefix)' does not exist" }
+            if (st.st_mode & S_IFMT) != S_IFDIR { return "'\(prefix)' is a file, not a directory" }
+        }
+        return nil
+    }
 }
