@@ -50,14 +50,22 @@ struct Mutator {
     mutating func mutateText(_ text: String, vocabulary: [String]) -> [UInt8] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var bytesEdit = false
+        // Two in five mutants only change values: the file stays well-formed and the values
+        // reach the checks behind the parser.
+        let valuesOnly = chance(0.4)
         for _ in 0..<(1 + below(3)) {
             guard !lines.isEmpty else { lines = [pick(vocabulary)]; continue }
-            let l = below(lines.count)
-            switch below(8) {
+            var l = below(lines.count)
+            let numeral = #"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"#
+            if valuesOnly {
+                let numbered = lines.indices.filter { !lines[$0].ranges(of: numeral).isEmpty }
+                guard !numbered.isEmpty else { continue }
+                l = pick(numbered)
+            }
+            switch valuesOnly ? 0 : below(8) {
             case 0, 1:
-                // Replace one numeral of the line.
-                let line = lines[l]
-                let numerals = line.ranges(of: #"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"#)
+                // Replace one numeral of the line (or append a number to a line without one).
+                let numerals = lines[l].ranges(of: numeral)
                 if numerals.isEmpty { lines[l] += " " + pick(Mutator.interestingNumbers) }
                 else { lines[l].replaceSubrange(pick(numerals), with: pick(Mutator.interestingNumbers)) }
             case 2: lines.remove(at: l)
@@ -74,7 +82,7 @@ struct Mutator {
             default: bytesEdit = true
             }
         }
-        var bytes = Array(lines.joined(separator: chance(0.05) ? "\r\n" : "\n").utf8)
+        var bytes = Array(lines.joined(separator: !valuesOnly && chance(0.05) ? "\r\n" : "\n").utf8)
         if bytesEdit { bytes = mutateBytes(bytes) }
         return bytes
     }
@@ -117,6 +125,7 @@ enum Fuzz {
         var failures: [String] = []
         var next = 0
         var codes: [Int32: Int] = [:]
+        var messages: [String: Int] = [:]   // what the refusals say, to see how deep the mutants get
         func work() {
             while true {
                 lock.lock(); let i = next; next += 1; lock.unlock()
@@ -128,6 +137,12 @@ enum Fuzz {
                     let r = try CLI.run(c.arguments, memoryKB: memoryKB, timeout: timeoutS)
                     code = r.status
                     problem = verdict(r)
+                    if r.status >= 2, let e = r.stderr.range(of: "error: ") {
+                        // The message without the file name: its first words after the last ": ".
+                        let text = r.stderr[e.upperBound...].split(separator: "\n").first.map(String.init) ?? ""
+                        let gist = text.split(separator: ":").dropFirst(text.hasPrefix("/") ? 1 : 0).joined(separator: ":")
+                        lock.lock(); messages[String(gist.prefix(48)), default: 0] += 1; lock.unlock()
+                    }
                 } catch {
                     problem = "could not run: \(error)"
                 }
@@ -145,6 +160,7 @@ enum Fuzz {
         for f in failures.prefix(20) { XCTFail(f, file: file, line: line) }
         if failures.count > 20 { XCTFail("\(failures.count - 20) more failures", file: file, line: line) }
         print("fuzz: \(cases.count) cases, exit codes \(codes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))")
+        for (m, n) in messages.sorted(by: { $0.value > $1.value }).prefix(12) { print("fuzz:   \(n) x \(m)") }
     }
 
     /// nil when the outcome is allowed; otherwise what is wrong.
