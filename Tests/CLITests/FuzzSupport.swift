@@ -150,6 +150,7 @@ enum Fuzz {
                 codes[code, default: 0] += 1
                 if let problem {
                     let kept = keep.appendingPathComponent(c.name + "-" + c.file.lastPathComponent)
+                    try? FileManager.default.removeItem(at: kept)
                     try? FileManager.default.copyItem(at: c.file, to: kept)
                     failures.append("\(c.name): \(problem) [input kept at \(kept.path); ablasim \(c.arguments.joined(separator: " "))]")
                 }
