@@ -12,10 +12,14 @@ public enum AtomicWrite {
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let tmp = (dir.isEmpty ? "" : dir + "/") + temporaryName(for: name, pid: getpid())
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
-            throw AtomicWriteError(message: "cannot create '\(tmp)': \(String(cString: strerror(errno))); check that '\(dir)' exists and is writable")
+            let why = String(cString: strerror(errno))
+            if let where_ = DirectoryCreation.diagnose(dir.isEmpty ? "/" : dir) {
+                throw AtomicWriteError(message: "cannot write '\(path)': \(where_)")
+            }
+            throw AtomicWriteError(message: "cannot create '\(tmp)': \(why); check that '\(dir)' is writable")
         }
         var offset = 0
         while offset < bytes.count {
@@ -35,6 +39,21 @@ public enum AtomicWrite {
             unlink(tmp)
             throw AtomicWriteError(message: "cannot rename '\(tmp)' to '\(path)': \(why)")
         }
+    }
+
+    /// The temporary name of a write to `name` by process `pid`: hidden, in the target's directory.
+    static func temporaryName(for name: String, pid: Int32) -> String {
+        ".\(name).tmp-\(pid)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// The process id in a temporary name `temporaryName` made, nil for any other name: a run
+    /// killed between creating and renaming leaves such a file, and the output folder's
+    /// preparation removes it once that process is gone.
+    public static func temporaryOwner(_ name: String) -> Int32? {
+        guard name.hasPrefix("."), let last = name.split(separator: ".").last, last.hasPrefix("tmp-") else { return nil }
+        let parts = last.dropFirst(4).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt32(parts[1]) != nil else { return nil }
+        return pid
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws {

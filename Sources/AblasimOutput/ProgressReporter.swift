@@ -1,4 +1,5 @@
 import Foundation
+import AblasimCore
 import AblasimSimulation
 #if canImport(Glibc)
 import Glibc
@@ -90,7 +91,8 @@ public final class ProgressReporter {
         o += pad("thermocouple", width) + pad("structure", 11) + pad("T max [C]", 11) + pad("CEM43", 10) + "flags\n"
         for t in s.thermocouples {
             let flags = t.flags.isEmpty ? "-" : t.flags.joined(separator: ", ")
-            let row = pad(t.name, width) + pad(t.structure, 11) + pad(String(format: "%.2f", t.tMaxC), 11) + pad(String(format: "%.3g", t.cem43Min), 10) + flags
+            // Thermocouple names come from the phantom file: shown sanitized.
+            let row = pad(TerminalText.sanitized(t.name, keepLayout: false), width) + pad(t.structure, 11) + pad(String(format: "%.2f", t.tMaxC), 11) + pad(String(format: "%.3g", t.cem43Min), 10) + flags
             o += (t.flags.isEmpty ? row : red + row + reset) + "\n"
         }
         if s.flags.isEmpty {
@@ -98,7 +100,7 @@ public final class ProgressReporter {
         } else {
             o += red + "\(s.flags.count) flag\(s.flags.count == 1 ? "" : "s"):" + reset + "\n"
             for f in s.flags {
-                o += red + String(format: "  %@ %@ (threshold %@) at %.1f s", f.thermocouple, f.kind, TemperaturePlot.fmt(f.threshold), f.timeS) + reset + "\n"
+                o += red + String(format: "  %@ %@ (threshold %@) at %.1f s", TerminalText.sanitized(f.thermocouple, keepLayout: false), f.kind, TemperaturePlot.fmt(f.threshold), f.timeS) + reset + "\n"
             }
         }
         let il = s.interlock

@@ -1,17 +1,31 @@
 import Foundation
 import AblasimCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension RunOutput {
+    /// The files `write` creates, in the order it writes them (the manifest comes after all).
+    public static func fileNames(vti: Bool) -> [String] {
+        OutputDirectory.runFiles.filter { vti || $0 != "volumes.vti" }
+    }
+
     /// Writes every result file into `dir` (prepared by `OutputDirectory.prepare`), each
-    /// atomically: summary.json, thermocouples.csv, generator.csv, legend.json, the volumes
-    /// as NIfTI (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, and
-    /// report.html last (so a complete report means complete results).
+    /// atomically: thermocouples.csv, generator.csv, legend.json, the volumes as NIfTI
+    /// (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, report.html and
+    /// summary.json; then `manifest.json` with every file's size and SHA-256, last. Only the
+    /// manifest marks the folder complete: a run killed (or out of disk) while writing leaves
+    /// none, whatever else it left.
     public func write(to dir: URL, vti: Bool) throws {
         try validate()
-        try OutputDirectory.atomicWrite(SummaryJSON.encode(summary), to: dir.appendingPathComponent("summary.json"))
-        try OutputDirectory.atomicWrite(Data(CSVTables.thermocouples(thermocouples).utf8), to: dir.appendingPathComponent("thermocouples.csv"))
-        try OutputDirectory.atomicWrite(Data(CSVTables.generator(generator).utf8), to: dir.appendingPathComponent("generator.csv"))
-        try OutputDirectory.atomicWrite(ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), to: dir.appendingPathComponent("legend.json"))
+        let names = RunOutput.fileNames(vti: vti)
+        // A manifest from before would vouch for files that are about to change.
+        unlink(dir.appendingPathComponent(RunManifest.fileName).path)
+        try RunManifest.writePending(names, in: dir)
+        func put(_ data: Data, _ name: String) throws { try OutputDirectory.atomicWrite(data, to: dir.appendingPathComponent(name)) }
+        try put(Data(CSVTables.thermocouples(thermocouples).utf8), "thermocouples.csv")
+        try put(Data(CSVTables.generator(generator).utf8), "generator.csv")
+        try put(try ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), "legend.json")
         let v = volumes
         for (name, data) in [("t_max", v.tMax), ("t_min", v.tMin), ("cem43", v.cem43), ("omega", v.omega)] {
             try VolumeFile.write(.float32(data), grid: grid, description: "ablasim \(name)", to: dir.appendingPathComponent(name + ".nii.gz"))
@@ -23,11 +37,20 @@ extension RunOutput {
                 .float32("t_max", v.tMax), .float32("t_min", v.tMin), .float32("cem43", v.cem43), .float32("omega", v.omega),
                 .uint8("zones", v.zones), .uint8("labels", v.labels),
             ])
-            try OutputDirectory.atomicWrite(data, to: dir.appendingPathComponent("volumes.vti"))
+            try put(data, "volumes.vti")
         }
         let report = try HTMLReport.render(ReportInput(summary: summary, thermocouples: thermocouples, generator: generator, grid: grid,
                                                        tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
-        try OutputDirectory.atomicWrite(Data(report.utf8), to: dir.appendingPathComponent("report.html"))
+        try put(Data(report.utf8), "report.html")
+        try put(try SummaryJSON.encode(summary), "summary.json")
+        try RunOutput.seal(dir, names: names)
+    }
+
+    /// Writes `manifest.json` for `names` as they are on disk now, then drops the pending list.
+    static func seal(_ dir: URL, names: [String]) throws {
+        let manifest = try RunManifest.measure(names, in: dir)
+        try OutputDirectory.atomicWrite(manifest.encoded(), to: dir.appendingPathComponent(RunManifest.fileName))
+        unlink(dir.appendingPathComponent(RunManifest.pendingFileName).path)
     }
 }
 
@@ -60,7 +83,11 @@ public enum ReportRegeneration {
         let input = try load(from: dir)
         let html = try HTMLReport.render(input)
         let url = dir.appendingPathComponent("report.html")
+        // A complete folder stays complete: its manifest is renewed for the new report.
+        let complete = try? RunManifest.verify(in: dir.path).get()
+        if complete != nil { unlink(dir.appendingPathComponent(RunManifest.fileName).path) }
         try OutputDirectory.atomicWrite(Data(html.utf8), to: url)
+        if let complete { try RunOutput.seal(dir, names: complete.files.map(\.name)) }
         return url
     }
 

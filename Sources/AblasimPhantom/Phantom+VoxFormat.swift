@@ -77,6 +77,12 @@ extension Phantom {
         let endMarker = Array("\nend\n".utf8)
         let magic = Array((voxMagic + "\n").utf8)
         guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
+            let crlfMagic = Array((voxMagic + "\r\n").utf8)
+            if bytes.count >= crlfMagic.count, Array(bytes[0..<crlfMagic.count]) == crlfMagic {
+                // A text editor or a Windows checkout (git autocrlf) turned \n into \r\n. The
+                // header CRC and the payload bytes change with it, so the file cannot be read.
+                throw PhantomError("\(context): the file has CRLF (Windows) line endings; a .vox header uses single \\n line ends (docs/vox-format.md) and its CRC covers them, and the binary payload was altered too. Get an unaltered copy (for git: mark *.vox as binary in .gitattributes)")
+            }
             if Gzip.isGzip(bytes) {
                 throw PhantomError("\(context): this is a gzip file, not a .vox phantom (a .vox file starts with '\(voxMagic)'; its payload, not the whole file, may be gzip)")
             }

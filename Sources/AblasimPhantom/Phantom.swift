@@ -90,7 +90,7 @@ public struct Phantom: Sendable {
     }
 
     private func checkLandmark(_ name: String, _ p: SIMD3<Double>, context: String) throws {
-        let mm = "(\(p.x * 1000), \(p.y * 1000), \(p.z * 1000)) mm"
+        let mm = PointText.mm(metres: p)
         guard p.x.isFinite, p.y.isFinite, p.z.isFinite else {
             throw PhantomError("\(context): landmark \(name) = \(mm) is not finite")
         }
@@ -99,8 +99,8 @@ public struct Phantom: Sendable {
         let inside = q.x >= -slack && q.y >= -slack && q.z >= -slack &&
             q.x <= Double(grid.nx - 1) + slack && q.y <= Double(grid.ny - 1) + slack && q.z <= Double(grid.nz - 1) + slack
         guard inside else {
-            let lo = grid.world(SIMD3(-0.5, -0.5, -0.5)) * 1000, hi = grid.world(SIMD3(Double(grid.nx) - 0.5, Double(grid.ny) - 0.5, Double(grid.nz) - 0.5)) * 1000
-            throw PhantomError("\(context): landmark \(name) = \(mm) lies outside the phantom (corners \(lo) and \(hi) mm)")
+            let lo = grid.world(SIMD3(-0.5, -0.5, -0.5)), hi = grid.world(SIMD3(Double(grid.nx) - 0.5, Double(grid.ny) - 0.5, Double(grid.nz) - 0.5))
+            throw PhantomError("\(context): landmark \(name) = \(mm) lies outside the phantom (corners \(PointText.mm(metres: lo)) and \(PointText.mm(metres: hi)))")
         }
     }
 }

@@ -21,10 +21,10 @@ public struct ApplicatorAxis: Equatable, Sendable {
     public init(tip: SIMD3<Double>, direction: SIMD3<Double>, radius: Double, insertedLength: Double = 0.2) throws {
         let n = (direction * direction).sum().squareRoot()
         guard n.isFinite, n > 1e-12 else {
-            throw PhysicsError.invalidInput("applicator direction \(direction) is not valid: it needs a finite, non-zero vector")
+            throw PhysicsError.invalidInput("applicator direction (\(direction.x), \(direction.y), \(direction.z)) is not valid: it needs a finite, non-zero vector")
         }
         guard tip.x.isFinite, tip.y.isFinite, tip.z.isFinite else {
-            throw PhysicsError.invalidInput("applicator tip \(tip) m is not finite")
+            throw PhysicsError.invalidInput("applicator tip \(PointText.mm(metres: tip)) is not finite")
         }
         guard radius.isFinite, radius > 0, radius < 0.01 else {
             throw PhysicsError.invalidInput(String(format: "applicator radius %.3g mm is not valid; expected (0, 10) mm", radius * 1000))

@@ -156,8 +156,13 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// The largest per-second rate of any voxel, from its actual neighbours: exact where a
     /// table-wide bound would assume the worst neighbour on every face.
     static func largestRate(codes c: Field3D<UInt8>, perSecond t: PennesCoefficients<S>) -> Double {
+        largestRateVoxel(codes: c, perSecond: t).rate
+    }
+
+    /// The largest per-second rate and the material code of the first voxel that has it.
+    static func largestRateVoxel(codes c: Field3D<UInt8>, perSecond t: PennesCoefficients<S>) -> (rate: Double, material: Int) {
         let bits = PennesTables<S>.labelBits
-        var worst = 0.0
+        var worst = 0.0, material = 0
         for k in 0..<c.nz { for j in 0..<c.ny {
             let r = c.row(j, k)
             for i in 0..<c.nx {
@@ -166,10 +171,18 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                 sum += Double(t.gx[row | Int(r[i - 1])]) + Double(t.gx[row | Int(r[i + 1])])
                 sum += Double(t.gy[row | Int(r[i - c.strideY])]) + Double(t.gy[row | Int(r[i + c.strideY])])
                 sum += Double(t.gz[row | Int(r[i - c.strideZ])]) + Double(t.gz[row | Int(r[i + c.strideZ])])
-                worst = max(worst, sum)
+                if sum > worst || !(sum == sum) { worst = sum; material = Int(r[i]) }
             }
         } }
-        return worst
+        return (worst, material)
+    }
+
+    /// The material whose voxels set the explicit stability limit (the largest rate of face
+    /// conduction plus perfusion), for messages that say why the time step is small.
+    public func stabilityLimitingMaterial() -> ThermalMaterial? {
+        let perSecond = PennesCoefficients<S>(materials: materials, spacing: grid.spacing, boundary: boundary, dt: 1, arterial: arterial)
+        let m = PennesSolver.largestRateVoxel(codes: codes, perSecond: perSecond).material
+        return m < materials.count ? materials[m] : nil
     }
 
     /// Changes the step size (e.g. to land exactly on an output time); must stay stable.

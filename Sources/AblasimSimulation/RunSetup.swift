@@ -27,7 +27,8 @@ public struct RunSetup {
     /// 17 G, 10 mm tip: the osteoid-osteoma RF electrode (calibration-targets.md).
     public static let defaultMonopolarPreset = "monopolar-17g-10mm"
 
-    public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws -> RunSetup {
+    public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor, budget: RunBudget = RunBudget()) throws -> RunSetup {
+        try checkMemory(phantom: phantom, scenario: scenario, budget: budget)
         let table = try tissueTable(for: phantom, scenario: scenario)
         var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
         var sources: [HeatSource] = []
@@ -134,6 +135,31 @@ public struct RunSetup {
             }
         }
         return try rethrowInput { try standard.applying(scenario.tissueOverrides) }
+    }
+
+    /// Refuses, before any field is allocated, a run whose estimated memory exceeds the
+    /// budget. RF: a bipolar run solves the potential on a box around the probe tips (15 mm
+    /// margin, RFSource); the estimate takes the tips' bounding box grown by that margin
+    /// plus 25 mm for the electrodes, clamped to the grid; monopolar solves on the full grid.
+    static func checkMemory(phantom: Phantom, scenario: Scenario, budget: RunBudget) throws {
+        let g = phantom.grid
+        var rfBox: Double? = nil
+        var electrodes = 2
+        if scenario.modality == .rf {
+            let sides: [String] = scenario.rf.placement == .bipedicular ? ["left", "right"] : [scenario.rf.placement == .left ? "left" : "right"]
+            let tips = ((try? plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides)) ?? []).map { g.index($0.tip) }
+            electrodes = max(1, tips.count) * (scenario.rf.mode == .bipolar ? 2 : 1)
+            if scenario.rf.mode == .bipolar, !tips.isEmpty, tips.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) {
+                var cells = 1.0
+                for c in 0..<3 {
+                    let reach = 0.040 / g.spacing[c]   // 15 mm margin + 25 mm electrodes, in voxels
+                    let lo = max(0, tips.map { $0[c] }.min()! - reach), hi = min(Double(g.dims[c] - 1), tips.map { $0[c] }.max()! + reach)
+                    cells *= max(1, hi - lo + 1) + 2
+                }
+                rfBox = cells
+            }
+        }
+        try RunMemoryEstimate.estimate(grid: g, scenario: scenario, rfBox: rfBox, electrodes: electrodes).check(against: budget, grid: g)
     }
 
     /// Microwave antenna shaft radius: 14 G, 2.1 mm OD, a common cooled-antenna gauge

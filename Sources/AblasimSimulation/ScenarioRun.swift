@@ -10,8 +10,10 @@ public final class ScenarioRun {
     public let simulation: Simulation
     public var duration: Double { setup.duration }
 
-    public init(phantom: Phantom, scenario: Scenario, executor: SlabExecutor) throws {
-        let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor)
+    /// Builds the run; refuses (input error, with the estimate) a run beyond `budget`: its
+    /// memory before any field is allocated, its number of time steps before the first step.
+    public init(phantom: Phantom, scenario: Scenario, executor: SlabExecutor, budget: RunBudget = RunBudget()) throws {
+        let setup = try RunSetup.build(phantom: phantom, scenario: scenario, executor: executor, budget: budget)
         self.setup = setup
         // Bench conditions: by default the phantom edge is a cut through the body, 37 C held
         // just beyond it (OuterBoundary.heldBeyondGrid), and the tissue starts at 37 C.
@@ -19,9 +21,49 @@ public final class ScenarioRun {
             try setup.model.makeSolver(Float.self, boundary: scenario.boundary.outerBoundary, initialTemperature: scenario.initialTempC,
                                        arterialTemperature: scenario.arterialTempC, executor: executor)
         }
+        try ScenarioRun.checkSteps(solver: solver, sources: setup.sources, duration: setup.duration, budget: budget, grid: phantom.grid)
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
         simulation = Simulation(solver: solver, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)
+    }
+
+    /// Refuses a run whose number of time steps (duration over the step, shortened by any
+    /// source's own cap) exceeds the budget, naming the material that sets the step and why.
+    static func checkSteps(solver: PennesSolver<Float>, sources: [HeatSource], duration: Double, budget: RunBudget, grid: Grid3D) throws {
+        let cap = sources.compactMap(\.maximumTimeStep).min() ?? .infinity
+        let dt = min(solver.dt, cap)
+        let steps = duration / dt
+        guard !(steps <= Double(budget.maxSteps)) else { return }
+        let voxelSteps = steps * Double(grid.voxelCount)
+        let wall = voxelSteps / RunBudget.assumedVoxelUpdatesPerSecond
+        var why = ""
+        if cap < solver.dt {
+            why = String(format: "a heat source caps the step at %.3g s", cap)
+        } else if case .tissue(let t)? = solver.stabilityLimitingMaterial() {
+            // Explicit limit of a voxel: sum of face rates k / (rho c dx^2) over its six faces
+            // plus the perfusion rate w_b rho_b c_b / (rho c) (DESIGN.md section 3).
+            let h = grid.spacing.min()
+            let diffusivity = t.thermalConductivity / t.heatCapacity
+            let conduction = 6 * diffusivity / (h * h)
+            let perfusion = t.perfusionRate * Blood.density * Blood.specificHeat / t.heatCapacity
+            let driver = perfusion > conduction
+                ? String(format: "perfusion %.4g ml/min/kg (rate %.3g 1/s)", t.perfusionMlMinKg, perfusion)
+                : String(format: "conductivity %.4g W/(m K) (diffusivity k/(rho c) = %.3g m^2/s over %.3g mm voxels: %.3g 1/s)", t.thermalConductivity, diffusivity, h * 1000, conduction)
+            why = String(format: "tissue '%@' sets the explicit stability limit dt <= %.3g s through its %@, with density %.4g kg/m^3 and specific heat %.4g J/(kg K)",
+                         TerminalText.sanitized(t.name, keepLayout: false), solver.stabilityLimit, driver, t.density, t.specificHeat)
+        } else {
+            why = String(format: "the explicit stability limit is dt <= %.3g s", solver.stabilityLimit)
+        }
+        throw SimulationError.invalidInput(String(format: "this run needs about %.3g time steps of %.3g s for %.4g s simulated (%.3g voxel updates, roughly %@ of wall time), more than the budget of %d steps (--max-steps): %@. Check the tissue properties (tissue.<name>.<property>) for an implausible value, or raise --max-steps",
+                                                  steps, dt, duration, voxelSteps, ScenarioRun.durationText(wall), budget.maxSteps, why))
+    }
+
+    static func durationText(_ s: Double) -> String {
+        if !s.isFinite || s > 3.15e9 { return "more than a century" }
+        if s > 86400 * 2 { return String(format: "%.0f days", s / 86400) }
+        if s > 7200 { return String(format: "%.0f hours", s / 3600) }
+        if s > 120 { return String(format: "%.0f minutes", s / 60) }
+        return String(format: "%.0f s", s)
     }
 
     /// Runs to the protocol's end. Returns false when `shouldStop` ended it early.

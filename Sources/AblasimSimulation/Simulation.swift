@@ -51,7 +51,12 @@ public final class Simulation {
         let remaining = duration - solver.time
         guard remaining > 1e-12 else { return }
         let cap = sources.compactMap(\.maximumTimeStep).min() ?? .infinity
-        let steps = Int((remaining / min(solver.dt, cap)).rounded(.up))
+        let count = (remaining / min(solver.dt, cap)).rounded(.up)
+        // ScenarioRun refuses step counts beyond its budget; this guards the Int conversion.
+        guard count.isFinite, count < 1e15 else {
+            throw SimulationError.invalidInput(String(format: "%.3g s simulated at steps of %.3g s would take %.3g steps; the step is implausibly small", remaining, min(solver.dt, cap), count))
+        }
+        let steps = Int(count)
         try solver.setTimeStep(remaining / Double(steps))
         for _ in 0..<steps {
             if shouldStop() { return }

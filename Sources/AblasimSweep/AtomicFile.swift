@@ -27,8 +27,8 @@ public enum AtomicFile {
 
     /// Creates a folder and its parents; a clear error when that is impossible.
     public static func makeDirectory(_ path: String) throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw SweepError.invalidInput("cannot create folder '\(path)': \(error.localizedDescription)")
+        if let why = DirectoryCreation.create(path) {
+            throw SweepError.invalidInput("cannot create folder '\(path)': \(why)")
         }
     }
 

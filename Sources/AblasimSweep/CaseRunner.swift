@@ -5,8 +5,8 @@ import Glibc
 
 /// Runs one case: materializes its folder, takes its lock, starts `ablasim run` on the
 /// case's scenario (with `--resume` when the case left a checkpoint), waits, and records
-/// the exit. The run itself writes `run/summary.json` atomically at its very end, so a
-/// case killed half-way never looks done.
+/// the exit. The run writes `run/manifest.json` (every file with its checksum) after all its
+/// results, so a case killed half-way, even while writing, never looks done.
 public struct CaseRunner: Sendable {
     /// The `ablasim` executable whose `run` subcommand runs a case.
     public var executable: String
@@ -30,6 +30,7 @@ public struct CaseRunner: Sendable {
     @discardableResult
     public static func materialize(_ c: SweepCase, of sweep: Sweep, in output: SweepOutput) throws -> CaseFolder {
         let folder = output.caseFolder(c.index)
+        try folder.checkContained()
         try AtomicFile.makeDirectory(folder.path)
         let yaml = sweep.scenarioYAML(for: c)
         if (try? String(contentsOfFile: folder.scenarioPath, encoding: .utf8)) != yaml {
@@ -65,10 +66,11 @@ public struct CaseRunner: Sendable {
         }
         let c = sweep.case(index)
         let folder = try CaseRunner.materialize(c, of: sweep, in: output)
-        if folder.summary() != nil { return .alreadyDone }
+        try folder.checkContained()
+        if folder.isDone { return .alreadyDone }
         guard let lockFD = try folder.lock() else { return .alreadyRunning }
         defer { close(lockFD) }
-        if folder.summary() != nil { return .alreadyDone }
+        if folder.isDone { return .alreadyDone }
         guard FileManager.default.fileExists(atPath: c.phantom) else {
             throw SweepError.invalidInput("case \(index): phantom '\(c.phantom)' not found")
         }
@@ -118,6 +120,6 @@ public struct CaseRunner: Sendable {
         }
         exit["code"] = Int(code)
         try AtomicFile.writeJSON(exit, to: folder.file("exit.json"))
-        return .finished(code: code, done: folder.summary() != nil, wallS: wall)
+        return .finished(code: code, done: folder.isDone, wallS: wall)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import AblasimCore
 
 /// Slurm job-array scripts for a sweep: one array task per case, each running
 /// `ablasim sweep task SWEEP --index $SLURM_ARRAY_TASK_ID --out DIR`.
@@ -40,6 +41,7 @@ public struct SlurmArray: Sendable {
         if let k = maxParallel, k < 1 { throw SweepError.invalidInput("--max-parallel must be >= 1 (got \(k))") }
         guard cpusPerTask >= 1 else { throw SweepError.invalidInput("--cpus-per-task must be >= 1") }
         for (name, v) in [("--partition", partition), ("--time", time), ("--mem", memory)] {
+            if let v { try SlurmArray.checkScriptValue(v, name) }
             if let v, v.isEmpty || v.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" || $0 == "#" }) {
                 throw SweepError.invalidInput("\(name) '\(v)' is not a valid Slurm value (no spaces or quotes)")
             }
@@ -52,17 +54,37 @@ public struct SlurmArray: Sendable {
         }
     }
 
-    /// The batch script for the given case indices.
-    public func script(executable: String, sweep: Sweep, output: SweepOutput, indices: [Int]) -> String {
+    /// Refuses a value that must not reach a batch script: any control character (a newline
+    /// would end a comment or an `#SBATCH` line and start a shell command) or an invalid
+    /// Unicode encoding. Everything else is single-quoted where the shell reads it.
+    static func checkScriptValue(_ value: String, _ what: String) throws {
+        if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw SweepError.invalidInput("\(what) '\(TerminalText.sanitized(value, keepLayout: false))' contains the control character U+\(String(format: "%04X", bad.value)); it would reach the Slurm batch script (sweep.sbatch) as a line break or a terminal code. Use a \(what) without control characters")
+        }
+    }
+
+    /// The batch script for the given case indices. Nothing from the sweep file or the
+    /// command line reaches it unchecked: the sweep name and paths with control characters are
+    /// refused, the comments show values sanitized, `--job-name` keeps only letters, digits,
+    /// `-` and `_`, the shell words are single-quoted, and the log path in `#SBATCH --output`
+    /// is relative to the sweep folder (sbatch runs with the sweep folder as its working
+    /// directory), so no user path is ever parsed by sbatch's directive reader.
+    public func script(executable: String, sweep: Sweep, output: SweepOutput, indices: [Int]) throws -> String {
+        try SlurmArray.checkScriptValue(sweep.name, "sweep name")
+        try SlurmArray.checkScriptValue(sweep.file, "sweep file path")
+        try SlurmArray.checkScriptValue(output.root, "--out folder")
+        try SlurmArray.checkScriptValue(executable, "ablasim executable path")
+        func shown(_ s: String) -> String { TerminalText.sanitized(s, keepLayout: false) }
         var array = SlurmArray.arraySpec(indices)
         if let k = maxParallel { array += "%\(k)" }
         let jobName = "ablasim-" + sweep.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }
         var s = "#!/bin/bash\n"
-        s += "# Written by `ablasim sweep submit`: sweep '\(sweep.name)', \(indices.count) of \(sweep.count) cases, one array task per case.\n"
-        s += "# Sweep file: \(sweep.file)\n"
+        s += "# Written by `ablasim sweep submit`: sweep '\(shown(sweep.name))', \(indices.count) of \(sweep.count) cases, one array task per case.\n"
+        s += "# Sweep file: \(shown(sweep.file))\n"
+        s += "# Submit from the sweep folder (as `ablasim sweep submit` does): the log path below is relative to it.\n"
         s += "#SBATCH --job-name=\(String(jobName))\n"
         s += "#SBATCH --array=\(array)\n"
-        s += "#SBATCH --output=\(output.logsPath)/slurm-%A_%a.out\n"
+        s += "#SBATCH --output=\(SlurmArray.logPattern)\n"
         s += "#SBATCH --open-mode=append\n"
         s += "#SBATCH --ntasks=1\n"
         s += "#SBATCH --cpus-per-task=\(cpusPerTask)\n"
@@ -79,6 +101,10 @@ public struct SlurmArray: Sendable {
         return s
     }
 
+    /// Where each array task's standard output and error go, relative to the sweep folder
+    /// (sbatch's filename pattern: %A the array's job id, %a the task index).
+    public static let logPattern = "logs/slurm-%A_%a.out"
+
     /// The first `sbatch` on PATH, nil when there is none.
     public static func findSbatch(path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         for dir in (path ?? "").split(separator: ":") {
@@ -88,11 +114,14 @@ public struct SlurmArray: Sendable {
         return nil
     }
 
-    /// Submits the script with `sbatch --parsable`; returns the job id.
-    public static func submit(script path: String, sbatch: String) throws -> String {
+    /// Submits the script with `sbatch --parsable` from `directory` (the sweep folder: the
+    /// job's working directory, against which the script's relative log path resolves);
+    /// returns the job id.
+    public static func submit(script path: String, sbatch: String, directory: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: sbatch)
         p.arguments = ["--parsable", path]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

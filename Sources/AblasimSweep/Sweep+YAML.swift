@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import AblasimCore
 import AblasimSimulation
 
 extension Sweep {
@@ -202,11 +203,18 @@ extension Sweep {
             var values: [Double] = []
             if let step = fields["step"] {
                 guard step > 0, to >= from else { throw SweepError.invalidInput("\(here): a range needs step > 0 and to >= from") }
-                let n = Int(((to - from) / step + 1e-9).rounded(.down))
-                guard n < 100_000 else { throw SweepError.invalidInput("\(here): the range has too many values") }
+                // Counted in Double and checked before the conversion to Int and before any
+                // value is made: step 1e-300 gives 1e300 values (an Int overflow trap before).
+                let intervals = ((to - from) / step + 1e-9).rounded(.down)
+                guard intervals.isFinite, intervals < Double(SweepAxis.maxRangeValues) else {
+                    throw SweepError.invalidInput("\(here): from \(from) to \(to) in steps of \(step) gives \(intervals.isFinite ? String(format: "%.3g", intervals + 1) : "infinitely many") values; a range gives at most \(SweepAxis.maxRangeValues): use a larger step or count: N")
+                }
+                let n = Int(intervals)
                 values = (0...n).map { from + Double($0) * step }
             } else if let c = fields["count"] {
-                guard c >= 1, c == c.rounded(), c < 100_000 else { throw SweepError.invalidInput("\(here): count must be a whole number >= 1") }
+                guard c >= 1, c == c.rounded(), c <= Double(SweepAxis.maxRangeValues) else {
+                    throw SweepError.invalidInput("\(here): count must be a whole number from 1 to \(SweepAxis.maxRangeValues)")
+                }
                 let n = Int(c)
                 values = n == 1 ? [from] : (0..<n).map { from + (to - from) * Double($0) / Double(n - 1) }
             }

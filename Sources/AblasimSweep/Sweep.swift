@@ -1,5 +1,6 @@
 import Foundation
 import AblasimSimulation
+import AblasimCore
 
 /// A parameter sweep: a base scenario, a phantom, and axes that expand to `count`
 /// numbered cases. Case `i` is a pure function of the sweep file, so a Slurm array task
@@ -7,6 +8,10 @@ import AblasimSimulation
 public struct Sweep: Sendable {
     /// Default ceiling on the number of cases (`max_cases:` in the sweep file overrides it).
     public static let defaultMaxCases = 1000
+    /// The largest `max_cases` a sweep file may ask for: every case is a folder, a line of
+    /// sweep.json and a Slurm array task (Slurm's MaxArraySize default is 1001), so more
+    /// than 100,000 is a mistake; 10^9 cases once allocated 32 GB before any check.
+    public static let maxCasesCeiling = 100_000
 
     /// Name shown in job names and tables (`name:`; default: the sweep file's base name).
     public let name: String
@@ -31,6 +36,9 @@ public struct Sweep: Sendable {
          axes: [SweepAxis], maxCases: Int) throws {
         self.name = name; self.file = file; self.fileSHA256 = fileSHA256; self.phantom = phantom
         self.base = base; self.axes = axes; self.maxCases = maxCases
+        guard maxCases <= Sweep.maxCasesCeiling else {
+            throw SweepError.invalidInput("\(file): max_cases = \(maxCases) is above the ceiling of \(Sweep.maxCasesCeiling) cases a sweep may have; split the study into several sweeps")
+        }
         var names: [String] = []
         for key in axes.flatMap(\.keys) where !names.contains(key) { names.append(key) }
         parameterNames = names
@@ -104,19 +112,23 @@ public struct Sweep: Sendable {
 
     /// Checks every case through `Scenario.set`: wrong names or values fail before any run.
     public func validate() throws {
-        for c in cases { _ = try scenario(for: c) }
+        for i in 0..<count { _ = try scenario(for: self.case(i)) }
     }
 
     /// SHA-256 of what the sweep computes (base, phantom and every case's settings), the
     /// identity an output folder is tied to: editing comments or layout keeps it, changing
     /// any value, axis or the base scenario changes it.
     public var identity: String {
-        var text = "ablasim.sweep/1\n"
-        for c in cases {
-            text += "case \(c.index)\n"
+        // Streamed case by case: the same digest as of the whole text, without holding it.
+        var hasher = SHA256()
+        hasher.update(Array("ablasim.sweep/1\n".utf8))
+        for i in 0..<count {
+            let c = self.case(i)
+            var text = "case \(c.index)\n"
             for p in settings(for: c) { text += "\(p.key)=\(p.value)\n" }
+            hasher.update(Array(text.utf8))
         }
-        return SHA256.hex(text)
+        return hasher.finalize()
     }
 
     static func yamlQuoted(_ s: String) -> String {

@@ -11,6 +11,10 @@ public enum SweepAxis: Equatable, Sendable {
     case zip([(key: String, values: [String])])
     case random(samples: Int, seed: UInt64, parameters: [(key: String, distribution: Distribution)])
 
+    /// The most values one range (`{from, to, step}` or `{count: N}`) may give; counted
+    /// before any value is made.
+    public static let maxRangeValues = 100_000
+
     /// A distribution a random block draws one parameter from.
     public enum Distribution: Equatable, Sendable {
         /// Uniform on [low, high], rounded to `decimals` decimal places.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The output folder of one sweep:
 /// ```
@@ -58,6 +61,15 @@ public struct SweepOutput: Sendable {
 
     public func caseFolder(_ index: Int) -> CaseFolder {
         CaseFolder(path: (root as NSString).appendingPathComponent("cases/" + SweepCase.folderName(index)), index: index)
+    }
+
+    /// Refuses `path` inside the sweep folder when it is a symbolic link (the sweep writes
+    /// only inside its own folder); a missing path is fine.
+    public func checkNotALink(_ path: String) throws {
+        var st = stat()
+        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            throw SweepError.invalidInput("'\(path)' is a symbolic link; a sweep writes only inside its own folder and follows no links. Remove the link")
+        }
     }
 
     public var resultsPath: String { (root as NSString).appendingPathComponent("results.csv") }

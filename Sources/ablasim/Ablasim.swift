@@ -35,6 +35,15 @@ struct Ablasim: ParsableCommand {
     }
 }
 
+/// Everything the CLI writes to standard error goes through the project's one terminal
+/// sanitizer: messages quote names and values read from files.
 func writeStandardError(_ text: String) {
-    fputs(text, stderr)
+    fputs(TerminalText.sanitized(text), stderr)
+}
+
+/// Shadows `Swift.print` inside the CLI module, so every line a subcommand prints (phantom,
+/// tissue and landmark names, sweep values, paths) passes through `TerminalText.sanitized`
+/// without each call site having to remember it.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    Swift.print(TerminalText.sanitized(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
 }

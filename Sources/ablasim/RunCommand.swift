@@ -33,6 +33,8 @@ struct RunCommand: ParsableCommand {
 
         SCENARIO KEYS (for --set, scenario files and sweep axes; docs/parameters.md has the sources)
         \(Scenario.helpText)
+        Budgets: a run is refused (exit 2, with the estimate) before it starts when its memory
+        exceeds --max-memory or it needs more time steps than --max-steps.
         Exit codes: 0 ok, 1 a flag was raised with --fail-on-flag, 2 bad input, 3 runtime failure,
         143 stopped by SIGTERM after writing a checkpoint (continue with --resume).
         """)
@@ -74,6 +76,37 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress line or final table.") var quiet = false
     @Flag(name: .customLong("allow-unused"), help: "Accept tissue overrides naming tissues the phantom does not contain.") var allowUnused = false
     @Flag(name: .customLong("fail-on-flag"), help: "Exit 1 when any safety flag is raised.") var failOnFlag = false
+    @Option(name: .customLong("max-memory"), help: "Refuse a run whose estimated memory exceeds this, e.g. 8G, 512M (default: 80 % of physical memory).")
+    var maxMemory: String?
+    @Option(name: .customLong("max-steps"), help: "Refuse a run that needs more time steps than this (default \(RunBudget.defaultMaxSteps)).")
+    var maxSteps: Int?
+
+    /// The budget from --max-memory and --max-steps.
+    func budget() throws -> RunBudget {
+        var b = RunBudget()
+        if let maxMemory {
+            guard let bytes = RunCommand.parseBytes(maxMemory), bytes > 0 else {
+                throw SimulationError.invalidInput("--max-memory '\(maxMemory)' is not a memory size; give a number with an optional K, M, G or T suffix (powers of 1024), e.g. 8G or 512M")
+            }
+            b.maxMemoryBytes = bytes
+        }
+        if let maxSteps {
+            guard maxSteps >= 1 else { throw SimulationError.invalidInput("--max-steps must be >= 1 (got \(maxSteps))") }
+            b.maxSteps = maxSteps
+        }
+        return b
+    }
+
+    /// "8G" -> 8 * 1024^3; a plain number is bytes.
+    static func parseBytes(_ text: String) -> Double? {
+        let units: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024]
+        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if t.hasSuffix("B") { t.removeLast() }
+        var scale = 1.0
+        if let last = t.last, let u = units[last] { scale = u; t.removeLast() }
+        guard let v = Double(t), v.isFinite, v > 0 else { return nil }
+        return v * scale
+    }
 
     /// Options that exclude each other, checked before any file is read.
     func validate() throws {
@@ -129,6 +162,10 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let budget = try budget()
+        // First of all: a SIGTERM from now on only asks the run to stop at the next step, so
+        // it can never kill the process between creating and removing a file of its own.
+        TerminationSignal.install()
         let scenario = try makeScenario()
         guard let phantomPath = scenario.phantom else {
             throw SimulationError.invalidInput("no phantom: give a .vox file (e.g. ablasim run Phantoms/L1-lytic.vox --bipolar) or 'phantom:' in the scenario")
@@ -142,16 +179,20 @@ struct RunCommand: ParsableCommand {
 
         let phantom = try Phantom.read(from: phantomURL)
         let executor = scenario.threads.map { SlabExecutor(threads: $0) } ?? .allCores
-        let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor)
+        let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor, budget: budget)
         if resuming { try runner.restore(from: checkpointURL) }
 
         let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
-        TerminationSignal.install()
         let finished = try runner.run(progress: { sim in
             let hot = sim.monitor.hottest
             progress.update(simulated: sim.time, cord: hot.cord, root: hot.root)
         }, shouldStop: { TerminationSignal.requested })
         if !finished {
+            if runner.simulation.solver.stepCount == 0 && !resuming {
+                // Nothing simulated: nothing to resume, and an empty folder blocks no rerun.
+                writeStandardError("\nstopped by SIGTERM before the first step; no checkpoint (nothing to resume); \(outDir.path) is left empty\n")
+                throw ExitCode(143)
+            }
             try runner.checkpoint(to: checkpointURL)
             writeStandardError("\nstopped by SIGTERM at t = \(String(format: "%.1f", runner.simulation.time)) s; checkpoint written to \(checkpointURL.path); continue with --resume\n")
             throw ExitCode(143)

@@ -41,8 +41,9 @@ struct SweepSubmitCommand: ParsableCommand {
                 return
             }
         }
+        try output.checkNotALink(output.logsPath)
         try AtomicFile.makeDirectory(output.logsPath)
-        let script = array.script(executable: SweepCommand.currentExecutable(), sweep: sweep, output: output, indices: indices)
+        let script = try array.script(executable: SweepCommand.currentExecutable(), sweep: sweep, output: output, indices: indices)
         try AtomicFile.write(script, to: output.sbatchPath)
         chmod(output.sbatchPath, 0o755)
         let what = "\(indices.count) of \(sweep.count) cases (array \(SlurmArray.arraySpec(indices))\(maxParallel.map { "%\($0)" } ?? ""))"
@@ -50,7 +51,7 @@ struct SweepSubmitCommand: ParsableCommand {
             print("wrote \(output.sbatchPath): \(what); not submitted (--dry-run)")
             return
         }
-        let job = try SlurmArray.submit(script: output.sbatchPath, sbatch: sbatch!)
+        let job = try SlurmArray.submit(script: output.sbatchPath, sbatch: sbatch!, directory: output.root)
         let record = (output.root as NSString).appendingPathComponent("jobs.txt")
         let previous = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
         try AtomicFile.write(previous + "\(job) \(ISO8601DateFormatter().string(from: Date())) \(SlurmArray.arraySpec(indices))\n", to: record)

@@ -56,8 +56,12 @@ final class OutputFilesTests: XCTestCase {
             XCTAssertTrue(o.isInputError)
             XCTAssertTrue(o.description.contains("not empty") && o.description.contains("--overwrite"), o.description)
         }
-        XCTAssertNoThrow(try OutputDirectory.prepare(path: out.path, overwrite: true))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["notes.txt"])
+        // Files no run recorded are never removed: --overwrite refuses and removes nothing.
+        XCTAssertThrowsError(try OutputDirectory.prepare(path: out.path, overwrite: true)) { e in
+            XCTAssertTrue((e as? OutputError)?.isInputError ?? false)
+            XCTAssertTrue("\(e)".contains("'notes.txt'") && "\(e)".contains("nothing was removed"), "\(e)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["notes.txt", "summary.json"])
         // A file where the directory should be, and a directory that cannot be created.
         let file = root.appendingPathComponent("plain")
         try Data("x".utf8).write(to: file)
@@ -77,7 +81,7 @@ final class OutputFilesTests: XCTestCase {
         let out = try makeRunOutput()
         try out.write(to: dir, vti: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        XCTAssertEqual(names, ["cem43.nii.gz", "generator.csv", "labels.nii.gz", "legend.json", "omega.nii.gz", "report.html",
+        XCTAssertEqual(names, ["cem43.nii.gz", "generator.csv", "labels.nii.gz", "legend.json", "manifest.json", "omega.nii.gz", "report.html",
                                "summary.json", "t_max.nii.gz", "t_min.nii.gz", "thermocouples.csv", "volumes.vti", "zones.nii.gz"])
         let (grid, tMax) = try VolumeFile.readFloat32(dir.appendingPathComponent("t_max.nii.gz"))
         XCTAssertEqual(grid.dims, out.grid.dims)

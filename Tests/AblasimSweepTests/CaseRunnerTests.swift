@@ -13,6 +13,7 @@ final class CaseRunnerTests: XCTestCase {
         try """
         #!/bin/bash
         set -eu
+        \(sealShellFunction)
         [ "$1" = run ] || exit 2
         scenario=""; out=""
         while [ $# -gt 0 ]; do
@@ -27,6 +28,7 @@ final class CaseRunnerTests: XCTestCase {
         if [ "$power" = 14 ] && [ ! -e "$out/checkpoint.bin" ]; then echo state > "$out/checkpoint.bin"; exit 143; fi
         printf '{"schema": "ablasim.summary/1", "zones": {"ablation_ml": %s}, "thermocouples": [], "flags": []}' "$power" > "$out/.summary.tmp"
         mv "$out/.summary.tmp" "$out/summary.json"
+        seal "$out" summary.json
         """.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
         return path
@@ -101,6 +103,7 @@ final class CaseRunnerSignalTests: XCTestCase {
         let path = (dir as NSString).appendingPathComponent("slow-ablasim")
         try """
         #!/bin/bash
+        \(sealShellFunction)
         out=""; resume=no
         while [ $# -gt 0 ]; do
           case "$1" in --out) out=$2; shift ;; --resume) resume=yes ;; esac
@@ -110,6 +113,7 @@ final class CaseRunnerSignalTests: XCTestCase {
         if [ $resume = yes ]; then
           [ -e "$out/checkpoint.bin" ] || exit 3
           printf '{"schema": "ablasim.summary/1", "resumed": true}' > "$out/.s.tmp" && mv "$out/.s.tmp" "$out/summary.json"
+          seal "$out" summary.json
           rm -f "$out/checkpoint.bin"
           exit 0
         fi

@@ -45,6 +45,7 @@ final class SweepFolderTests: XCTestCase {
         let c0 = output.caseFolder(0)
         try AtomicFile.makeDirectory(c0.runPath)
         try AtomicFile.writeJSON(fabricatedSummary(ablationML: 3.25, coverage: 0.875, cordPeakC: 43.5, cordFlags: ["crossed_42"]), to: c0.summaryPath)
+        try sealRunFolder(c0.runPath)
         let c1 = output.caseFolder(1)
         try AtomicFile.writeJSON(["task": 1], to: c1.file("task.json"))
         try AtomicFile.writeJSON(["code": 3], to: c1.file("exit.json"))
@@ -99,12 +100,12 @@ final class SweepFolderTests: XCTestCase {
         var array = SlurmArray()
         array.partition = "short"; array.time = "01:30:00"; array.memory = "4G"; array.maxParallel = 2; array.cpusPerTask = 2
         XCTAssertNoThrow(try array.validate())
-        let script = array.script(executable: "/opt/ablasim/bin/ablasim", sweep: sweep, output: output, indices: [0, 1, 2, 3])
+        let script = try array.script(executable: "/opt/ablasim/bin/ablasim", sweep: sweep, output: output, indices: [0, 1, 2, 3])
         let lines = script.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "#!/bin/bash")
         for expected in ["#SBATCH --array=0-3%2", "#SBATCH --partition=short", "#SBATCH --time=01:30:00", "#SBATCH --mem=4G",
                          "#SBATCH --cpus-per-task=2", "#SBATCH --job-name=ablasim-four", "#SBATCH --signal=B:TERM@120",
-                         "#SBATCH --output=\(output.root)/logs/slurm-%A_%a.out"] {
+                         "#SBATCH --output=logs/slurm-%A_%a.out"] {
             XCTAssertTrue(lines.contains(expected), "missing line \(expected) in\n\(script)")
         }
         XCTAssertEqual(lines.last, "exec '/opt/ablasim/bin/ablasim' sweep task '\(sweep.file)' --index \"$SLURM_ARRAY_TASK_ID\" --out '\(output.root)' --threads \"${SLURM_CPUS_PER_TASK:-2}\"")
@@ -112,7 +113,7 @@ final class SweepFolderTests: XCTestCase {
         let firstCommand = lines.firstIndex { !$0.hasPrefix("#") }!
         XCTAssertFalse(lines[firstCommand...].contains { $0.hasPrefix("#SBATCH") })
 
-        let missing = SlurmArray().script(executable: "/x/ablasim", sweep: sweep, output: output, indices: [3, 1])
+        let missing = try SlurmArray().script(executable: "/x/ablasim", sweep: sweep, output: output, indices: [3, 1])
         XCTAssertTrue(missing.contains("#SBATCH --array=1,3\n"), missing)
         XCTAssertFalse(missing.contains("--partition"))
 
@@ -137,4 +138,5 @@ final class SlurmQueueTests: XCTestCase {
         XCTAssertEqual(SlurmQueue.parse("", jobs: ["41"]), [:])
         XCTAssertEqual(SlurmQueue.activeTasks(jobs: ["41"], squeue: "/nonexistent/squeue"), [:])
     }
+
 }

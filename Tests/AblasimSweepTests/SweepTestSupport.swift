@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import AblasimSweep
+import AblasimOutput
 
 /// A fresh temporary folder per test, removed afterwards.
 func makeTemporaryFolder(_ name: String = #function) throws -> String {
@@ -64,3 +65,24 @@ func reproduciblePart(of summary: [String: Any]) -> [String: Any] {
     }
     return s
 }
+
+/// Marks a fabricated run folder complete as `ablasim run` does: `manifest.json` with the
+/// size and SHA-256 of each of `files`, written last.
+func sealRunFolder(_ dir: String, files: [String] = ["summary.json"]) throws {
+    let manifest = try RunManifest.measure(files, in: URL(fileURLWithPath: dir))
+    try AtomicFile.write(manifest.encoded(), to: (dir as NSString).appendingPathComponent(RunManifest.fileName))
+}
+
+/// A bash function `seal DIR FILE...` for stand-in runs: writes DIR/manifest.json as
+/// `ablasim run` does (sizes and SHA-256 of the files, then an atomic rename).
+let sealShellFunction = """
+seal() {
+  local d=$1; shift; local sep=""
+  { printf '{"schema": "ablasim.manifest/1", "files": ['
+    for f in "$@"; do
+      printf '%s{"name": "%s", "bytes": %s, "sha256": "%s"}' "$sep" "$f" "$(stat -c %s "$d/$f")" "$(sha256sum "$d/$f" | cut -d' ' -f1)"
+      sep=", "
+    done
+    printf ']}\\n'; } > "$d/.manifest.tmp" && mv "$d/.manifest.tmp" "$d/manifest.json"
+}
+"""
