@@ -48,7 +48,13 @@ public struct Experiment: Sendable {
     public var unit: String
     public var publishedText: String
 
-    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "phantom", "scenario", "quick", "measure", "published"]
+    /// A second run whose measure the first is compared with (`reference:` scenario keys on
+    /// top of `scenario`): the published value is then a ratio or a difference.
+    public enum Combination: String, CaseIterable, Sendable { case ratio, difference }
+    public var reference: [ScenarioYAML.Entry] = []
+    public var combination: Combination?
+
+    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "phantom", "scenario", "quick", "reference", "measure", "published"]
 
     /// Reads an experiment file; every error names the file, line and key.
     public static func load(path: String) throws -> Experiment {
@@ -118,6 +124,16 @@ public struct Experiment: Sendable {
                 }
             }
         }
+        var reference: [ScenarioYAML.Entry] = []
+        if let r = fields["reference"] {
+            guard let m = r.mapping else { throw SimulationError.invalidInput("\(at(r)): reference must be a mapping of scenario keys for the comparison run") }
+            reference = try ScenarioYAML.flatten(m, file: path)
+            var s = check
+            for e in reference { try s.set(e.key, to: e.value, context: "\(e.location): reference") }
+            if s.modality == .rf, let probe = s.rf.probe, !ProbePreset.names.contains(probe) {
+                throw SimulationError.invalidInput("\(path): reference rf.probe '\(probe)' is not a probe preset; presets: \(ProbePreset.names.joined(separator: ", "))")
+            }
+        }
         let measureNode = try required("measure")
         guard let measure = measureNode.mapping else { throw SimulationError.invalidInput("\(at(measureNode)): measure must be a mapping with quantity and criterion") }
         guard let qText = measure["quantity"]?.string, let quantity = Quantity(rawValue: qText) else {
@@ -128,6 +144,14 @@ public struct Experiment: Sendable {
             throw SimulationError.invalidInput("\(at(measureNode)): measure.criterion: \(e.description)")
         }
         let target = measure["target"]?.string
+        var combination: Combination? = nil
+        if let c = measure["combine"]?.string {
+            guard let k = Combination(rawValue: c) else { throw SimulationError.invalidInput("\(at(measureNode)): measure.combine must be ratio or difference") }
+            combination = k
+        }
+        guard (combination == nil) == reference.isEmpty else {
+            throw SimulationError.invalidInput("\(at(measureNode)): measure.combine and the reference run go together: give both or neither")
+        }
         if quantity == .siteMax {
             guard let t = target, phantom.sites.contains(where: { $0.name == t }) else {
                 throw SimulationError.invalidInput("\(at(measureNode)): site_max needs measure.target naming one of the phantom's sites (\(phantom.sites.map(\.name).joined(separator: ", ")))")
@@ -152,20 +176,23 @@ public struct Experiment: Sendable {
         guard let unit = pub["unit"]?.string, let pubText = pub["text"]?.string else {
             throw SimulationError.invalidInput("\(at(pubNode)): published needs unit and text (what the paper reports)")
         }
-        return Experiment(name: name, title: try field("title"), source: try field("source"), reliability: try field("reliability"),
+        var e = Experiment(name: name, title: try field("title"), source: try field("source"), reliability: try field("reliability"),
                           assumptions: fields["assumptions"]?.string ?? "", file: path, phantom: phantom, scenario: scenario,
                           quickPhantom: quickPhantom, quickScenario: quickScenario, quantity: quantity, criterion: criterion,
                           target: target, published: try number("value"), low: low, high: high, unit: unit, publishedText: pubText)
+        e.reference = reference
+        e.combination = combination
+        return e
     }
 
     /// The phantom and scenario of this experiment (quick: with the `quick` settings).
-    public func setup(quick: Bool) throws -> (Phantom, Scenario) {
+    public func setup(quick: Bool, reference useReference: Bool = false) throws -> (Phantom, Scenario) {
         var recipe = phantom
         if quick { for (k, v) in quickPhantom { try recipe.set(k, to: v, context: "\(file): quick") } }
         let built: Phantom
         do { built = try recipe.build() } catch let e as PhantomError { throw SimulationError.invalidInput("\(file): \(e.description)") }
         var s = Scenario()
-        for e in scenario + (quick ? quickScenario : []) { try s.set(e.key, to: e.value, context: e.location) }
+        for e in scenario + (quick ? quickScenario : []) + (useReference ? reference : []) { try s.set(e.key, to: e.value, context: e.location) }
         s.phantom = nil
         return (built, s)
     }

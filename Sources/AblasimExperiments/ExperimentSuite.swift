@@ -25,10 +25,23 @@ public enum ExperimentSuite {
         return try names.filter { $0.hasSuffix(".yaml") }.sorted().map { try Experiment.load(path: (dir as NSString).appendingPathComponent($0)) }
     }
 
-    /// Runs one experiment to its measure.
+    /// Runs one experiment to its measure (and its reference run, combined).
     public static func run(_ e: Experiment, quick: Bool, executor: SlabExecutor) throws -> Result {
         let start = Date()
-        let (phantom, scenario) = try e.setup(quick: quick)
+        var r = try measure(e, quick: quick, reference: false, executor: executor)
+        if let c = e.combination {
+            let ref = try measure(e, quick: quick, reference: true, executor: executor)
+            r.detail = String(format: "%@ %.3g, reference run %.3g (%@); ", e.quantity.rawValue, r.simulated, ref.simulated, ref.detail) + r.detail
+            r.simulated = c == .ratio ? r.simulated / ref.simulated : r.simulated - ref.simulated
+            r.inBand = r.simulated.isFinite && (e.low...e.high).contains(r.simulated)
+        }
+        r.wallS = Date().timeIntervalSince(start)
+        return r
+    }
+
+    static func measure(_ e: Experiment, quick: Bool, reference: Bool, executor: SlabExecutor) throws -> Result {
+        let start = Date()
+        let (phantom, scenario) = try e.setup(quick: quick, reference: reference)
         let h = phantom.grid.spacing.x * 1000
         if e.quantity == .tissueProperty {
             let parts = e.target!.split(separator: ".").map(String.init)

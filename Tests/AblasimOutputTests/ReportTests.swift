@@ -30,7 +30,7 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("stroke=\"\(SliceFigure.isotherm42)\" stroke-width=\"1.5\" fill=\"none\"/>"))
         XCTAssertFalse(html.contains("<path d=\"\" stroke=\"\(SliceFigure.isotherm42)\""), "the 42 C isotherm crosses the slice")
         // Run parameters, version and wall time.
-        XCTAssertTrue(html.contains("<td>rf.power_w</td><td>20</td>"))
+        XCTAssertTrue(html.contains("<td>rf.power_w</td><td>20.0</td>"))
         XCTAssertTrue(html.contains("<td>wall time</td><td>3.5 s</td>"))
         XCTAssertTrue(html.contains("0.1.0"))
     }
