@@ -77,32 +77,33 @@ public enum SegmentationImporter {
         }
         let vertebra = try o.scheme.label(ofLevel: o.level)
         let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
-        let inverse = try seg.inverseAffine()
+        let inverse = try seg.inverseAffine(context: context)
+        let labelMap = try SegmentationLabelMap(seg, context: context)
 
         // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
-        // and the bounding box of the chosen vertebra in world mm.
+        // and the bounding box of the chosen vertebra in world mm. Only the vertebra's
+        // large 26-connected pieces count: stray voxels of its label elsewhere in the
+        // image are segmentation noise and would stretch the crop over the whole image.
         let cordLabel = o.scheme.cordLabel
         let n = seg.dims
         var sourceClass = [UInt8](repeating: 3, count: seg.voxelCount)
-        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
-        var present = Set<Int>()
-        for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
-            let idx = (k * n.y + j) * n.x + i
-            let v = Int(seg.value(idx).rounded())
-            if v != 0 { present.insert(v) }
-            if v == vertebra {
-                sourceClass[idx] = 0
-                let w = seg.world(SIMD3(Double(i), Double(j), Double(k)))
-                lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
-            } else if o.scheme.vertebraLabels.contains(v) {
-                sourceClass[idx] = 1
-            } else if let cordLabel, v == cordLabel {
-                sourceClass[idx] = 2
-            }
-        } } }
-        guard lo.x.isFinite else {
-            let found = present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
+        for idx in 0..<seg.voxelCount {
+            let v = labelMap.label(idx)
+            if v == vertebra { sourceClass[idx] = 0 }
+            else if o.scheme.vertebraLabels.contains(v) { sourceClass[idx] = 1 }
+            else if let cordLabel, v == cordLabel { sourceClass[idx] = 2 }
+        }
+        let kept = keepLargePieces(of: 0, in: &sourceClass, dims: n)
+        guard kept.voxels > 0 else {
+            let found = labelMap.present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
             throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
+        }
+        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
+        for corner in 0..<8 {
+            let c = SIMD3(Double(corner & 1 == 0 ? kept.lo.x : kept.hi.x), Double((corner >> 1) & 1 == 0 ? kept.lo.y : kept.hi.y),
+                          Double((corner >> 2) & 1 == 0 ? kept.lo.z : kept.hi.z))
+            let w = seg.world(c)
+            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
         }
         // Half a source voxel (largest axis extent) plus the margin.
         var halfVoxel = SIMD3<Double>.zero
@@ -111,10 +112,13 @@ public enum SegmentationImporter {
         hi += halfVoxel + SIMD3(repeating: o.marginMm)
         let h = o.voxelMm
         let dimsD = ((hi - lo) / h).rounded(.up)
-        let nx = Int(dimsD.x), ny = Int(dimsD.y), nz = Int(dimsD.z)
-        guard nx * ny * nz <= o.maxVoxels else {
-            throw PhantomError("\(context): the crop around \(o.level) is \(nx)x\(ny)x\(nz) voxels at \(h) mm, more than \(o.maxVoxels); use a larger --voxel or a smaller --margin")
+        // Checked in floating point first: a hostile affine can make the box astronomically large.
+        guard dimsD.x.isFinite, dimsD.y.isFinite, dimsD.z.isFinite, dimsD.x * dimsD.y * dimsD.z <= Double(o.maxVoxels) else {
+            throw PhantomError(String(format: "%@: the crop around %@ is %.4g x %.4g x %.4g mm (%.4g x %.4g x %.4g voxels at %g mm), more than %d voxels; use a larger --voxel or a smaller --margin, or check the file's voxel size (the %@ gives %@ mm)",
+                                      context, o.level, hi.x - lo.x, hi.y - lo.y, hi.z - lo.z, dimsD.x, dimsD.y, dimsD.z, h, o.maxVoxels,
+                                      seg.transformSource, (0..<3).map { c in String(format: "%.4g", (SIMD3(seg.affine[c], seg.affine[4 + c], seg.affine[8 + c]) * SIMD3(seg.affine[c], seg.affine[4 + c], seg.affine[8 + c])).sum().squareRoot()) }.joined(separator: " x ")))
         }
+        let nx = Int(dimsD.x), ny = Int(dimsD.y), nz = Int(dimsD.z)
         let first = lo + SIMD3(repeating: h / 2)
         let grid: Grid3D
         do { grid = try Grid3D(nx: nx, ny: ny, nz: nz, spacing: SIMD3(repeating: h / 1000), origin: first / 1000) } catch let e as CoreError {
@@ -127,6 +131,8 @@ public enum SegmentationImporter {
         var cls = [UInt8](repeating: soft, count: nx * ny * nz)
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
             let q = NIfTIImage.index(of: world(i, j, k), inverse: inverse)
+            // Outside the image (or not a number): soft tissue, without an Int conversion that could trap.
+            guard q.x > -1, q.y > -1, q.z > -1, q.x < Double(n.x), q.y < Double(n.y), q.z < Double(n.z) else { continue }
             let f = q.rounded(.down)
             var weights = SIMD4<Double>.zero
             let fx = q.x - f.x, fy = q.y - f.y, fz = q.z - f.z
@@ -170,10 +176,11 @@ public enum SegmentationImporter {
             step += 1
         }
         var ctInverse: (m: [Double], t: SIMD3<Double>)?
-        if let ct { ctInverse = try ct.inverseAffine() }
+        if let ct { ctInverse = try ct.inverseAffine(context: "--ct") }
         func hounsfield(_ p: SIMD3<Double>) -> Double {
             guard let ct, let ctInverse else { return 0 }
             let q = NIfTIImage.index(of: p, inverse: ctInverse)
+            guard q.x > -1, q.y > -1, q.z > -1, q.x < Double(ct.dims.x), q.y < Double(ct.dims.y), q.z < Double(ct.dims.z) else { return -1000 }
             let f = q.rounded(.down)
             var value = 0.0, weight = 0.0
             for c in 0..<8 {
@@ -223,11 +230,14 @@ public enum SegmentationImporter {
             footprint = dilate2D(cordPixels, nx, ny, max(1, Int((3.0 / h).rounded())))
         }
         let canalPixels = (0..<(nx * ny)).filter { footprint[$0] }
+        guard !canalPixels.isEmpty else {
+            throw PhantomError("\(context): cannot find the vertebral foramen of \(o.level): the ring of its posterior elements encloses no region in enough axial slices; is label \(vertebra) one vertebra?")
+        }
         let canalY = canalPixels.map { first.y + Double($0 / nx) * h }
         let canalX = canalPixels.map { first.x + Double($0 % nx) * h }
         let canalCentre = SIMD2(canalX.reduce(0, +) / Double(canalX.count), canalY.reduce(0, +) / Double(canalY.count))
-        let canalFront = canalY.max()!, canalBack = canalY.min()!
-        let canalHalfWidth = (canalX.max()! - canalX.min()!) / 2 + h / 2
+        let canalFront = canalY.max() ?? 0, canalBack = canalY.min() ?? 0
+        let canalHalfWidth = ((canalX.max() ?? 0) - (canalX.min() ?? 0)) / 2 + h / 2
         // 2-D distance (city-block steps) from each canal pixel to the canal boundary.
         let edgeDistance = distanceToOutside2D(footprint, nx, ny)
 
