@@ -46,10 +46,12 @@ public struct PedicleAxisAudit: Sendable, Equatable {
 /// - `sac-one-tube`: the dural sac (dura, CSF, cord, cauda) is one 6-connected piece; any
 ///   other piece is canal tissue painted where there is no canal.
 /// - `canal-behind-wall`: no sac voxel lies in a cavity of bone or disc: along the
-///   craniocaudal (z) column, the run of canal tissue (sac plus epidural fat) through it
-///   must not be closed by bone or disc at both ends within `cavityRunMm` (the canal is a
-///   tube along the spine; the disc space and the endplate concavity in front of the
-///   posterior wall are closed above and below).
+///   canal's axis (the line through the sac's centroids, z where it is straight) the run
+///   of canal tissue (sac plus epidural fat) through it must not be closed by bone or
+///   disc at both ends within `cavityRunMm` (the canal is a tube along the spine; the disc
+///   space and the endplate concavity in front of the posterior wall are closed above
+///   and below); voxels with less than `cavityDepthMm` of such cavity behind them are
+///   a dura bulging between two vertebral corners, not a finding.
 /// - `disc-between-bodies`: every z-run of `intervertebral_disc` ends on bone at both
 ///   ends (an endplate above and below, or bone within `discBulgeMm` of the column in
 ///   that slice) and is at most `maxDiscRunMm` tall.
@@ -68,6 +70,8 @@ public struct AnatomyAudit: Sendable, Equatable {
     /// as a cavity [mm]: a lumbar disc is 10-12 mm tall (Zhou et al. 2000, Phantoms/README
     /// reference 4), the canal runs through several levels.
     public static let cavityRunMm = 16.0
+    /// Depth of canal tissue in a cavity, behind the voxel, before it counts [mm].
+    public static let cavityDepthMm = 2.0
     /// Tallest disc accepted [mm]: lumbar discs are at most ~15 mm at L4-L5 (Zhou et al. 2000).
     public static let maxDiscRunMm = 20.0
     /// How far the annulus may bulge past the endplate rim [mm] (a normal disc bulges
@@ -177,7 +181,7 @@ public struct AnatomyAudit: Sendable, Equatable {
 
         // Cavities along z: canal runs closed by bone or disc at both ends, and disc runs.
         let h = g.spacing.z * 1000
-        var cavity: [Int] = [], discOffenders: [Int] = []
+        var cavityCandidates: [Int] = [], discOffenders: [Int] = []
         var tallestDisc = 0.0, openDiscs = 0
         let bulge = SIMD2(max(1, Int((discBulgeMm / (g.spacing.x * 1000)).rounded())), max(1, Int((discBulgeMm / (g.spacing.y * 1000)).rounded())))
         for j in 0..<ny { for i in 0..<nx {
@@ -211,11 +215,61 @@ public struct AnatomyAudit: Sendable, Equatable {
                         if !closed { openDiscs += 1 }
                     }
                 } else if let below, let above, isHard(below), isHard(above), length <= cavityRunMm {
-                    cavity += members.filter { isSac(role[$0]) }
+                    cavityCandidates += members.filter { isSac(role[$0]) }
                 }
                 k = end
             }
         } }
+        // A z-column behind the disc of a tilted (lordotic) canal is closed by the corners
+        // of the two bodies although the sac is where it belongs: candidates are checked
+        // again along the canal's own axis, the direction through the sac's centroids.
+        var centroid = [SIMD3<Double>?](repeating: nil, count: nz)
+        if !cavityCandidates.isEmpty {
+            var sums = [SIMD3<Double>](repeating: .zero, count: nz), counts = [Int](repeating: 0, count: nz)
+            for idx in 0..<role.count where isSac(role[idx]) {
+                let k = idx / (nx * ny)
+                sums[k] += SIMD3(Double(idx % nx), Double((idx / nx) % ny), Double(k)); counts[k] += 1
+            }
+            for k in 0..<nz where counts[k] > 0 { centroid[k] = sums[k] / Double(counts[k]) }
+        }
+        let span = max(1, Int((5.0 / h).rounded()))
+        func axis(_ k: Int) -> SIMD3<Double> {
+            guard let a = centroid[max(0, k - span)...min(nz - 1, k + span)].compactMap({ $0 }).first,
+                  let b = centroid[max(0, k - span)...min(nz - 1, k + span)].compactMap({ $0 }).last, b.z > a.z else { return SIMD3(0, 0, 1) }
+            let d = (b - a) * (g.spacing * 1000)
+            return d / (d * d).sum().squareRoot()
+        }
+        let spacingMm = g.spacing * 1000
+        var cavity: [Int] = []
+        for idx in cavityCandidates {
+            let k = idx / (nx * ny)
+            let t = axis(k)
+            let start = SIMD3(Double(idx % nx), Double((idx / nx) % ny), Double(k))
+            var closedEnds = 0, run = 0.0
+            for sign in [-1.0, 1.0] {
+                var d = 0.0
+                while d <= cavityRunMm {
+                    d += 0.5 * spacingMm.min()
+                    let q = (start + sign * d * t / spacingMm).rounded(.toNearestOrEven)
+                    guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < Double(nx), q.y < Double(ny), q.z < Double(nz) else { break }
+                    let r = role[(Int(q.z) * ny + Int(q.y)) * nx + Int(q.x)]
+                    if isCanal(r) { continue }
+                    if isHard(r) { closedEnds += 1 }
+                    break
+                }
+                run += d
+            }
+            if closedEnds == 2 && run <= cavityRunMm { cavity.append(idx) }
+        }
+        // A dura bulging one voxel between two vertebral corners is not a cavity; canal
+        // tissue painted into the disc space is: keep the voxels with `cavityDepthMm` of
+        // cavity behind them (towards the canal, -y).
+        let cavitySet = Set(cavity)
+        let depthSteps = max(1, Int((cavityDepthMm / spacingMm.y).rounded(.up)))
+        cavity = cavity.filter { idx in
+            let j = (idx / nx) % ny
+            return j >= depthSteps && (1...depthSteps).allSatisfy { cavitySet.contains(idx - $0 * nx) }
+        }
         report("canal-behind-wall", cavity.sorted(), String(format: "dura/CSF/cord enclosed by bone or disc above and below within %.0f mm (the disc space or an endplate, in front of the posterior wall)", cavityRunMm))
         report("disc-between-bodies", discOffenders.sorted(), String(format: "disc voxels not between two endplates (%d columns open at an end) or in a column taller than %.0f mm (tallest %.1f mm)", openDiscs, maxDiscRunMm, tallestDisc))
 

@@ -79,6 +79,7 @@ public enum SegmentationImporter {
         let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
         let inverse = try seg.inverseAffine(context: context)
         let labelMap = try SegmentationLabelMap(seg, context: context)
+        let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
 
         // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
         // and the bounding box of the chosen vertebra in world mm. Only the vertebra's
@@ -110,6 +111,9 @@ public enum SegmentationImporter {
         for r in 0..<3 { halfVoxel[r] = 0.5 * (abs(seg.affine[4 * r]) + abs(seg.affine[4 * r + 1]) + abs(seg.affine[4 * r + 2])) }
         lo -= halfVoxel + SIMD3(repeating: o.marginMm)
         hi += halfVoxel + SIMD3(repeating: o.marginMm)
+        // Craniocaudally, reach the neighbours' endplates so the discs are closed by bone
+        // on both sides, as in the generated phantoms.
+        lo.z -= discReachMm; hi.z += discReachMm
         let h = o.voxelMm
         let dimsD = ((hi - lo) / h).rounded(.up)
         // Checked in floating point first: a hostile affine can make the box astronomically large.
@@ -210,13 +214,14 @@ public enum SegmentationImporter {
         let minHolePixels = max(4, Int((30.0 / (h * h)).rounded()))
         var holeCount = [Int](repeating: 0, count: nx * ny)
         var slicesWithHole = 0
+        var sliceHoles = [[Int]](repeating: [], count: nz)
         for k in 0..<nz {
             var ring = [Bool](repeating: false, count: nx * ny)
             for j in 0..<ny { for i in 0..<nx { ring[j * nx + i] = cls[lin(i, j, k)] == target } }
             guard ring.contains(true) else { continue }
             let closed = erode2D(dilate2D(ring, nx, ny, closeRadius), nx, ny, closeRadius)
             let hole = largestEnclosedRegion(closed, original: ring, nx, ny)
-            if hole.count >= minHolePixels { slicesWithHole += 1; for p in hole { holeCount[p] += 1 } }
+            if hole.count >= minHolePixels { slicesWithHole += 1; sliceHoles[k] = hole; for p in hole { holeCount[p] += 1 } }
         }
         let minCount = max(1, Int((0.3 * Double(slicesWithHole)).rounded(.up)))
         var footprint = holeCount.map { $0 >= minCount }
@@ -236,10 +241,8 @@ public enum SegmentationImporter {
         let canalY = canalPixels.map { first.y + Double($0 / nx) * h }
         let canalX = canalPixels.map { first.x + Double($0 % nx) * h }
         let canalCentre = SIMD2(canalX.reduce(0, +) / Double(canalX.count), canalY.reduce(0, +) / Double(canalY.count))
-        let canalFront = canalY.max() ?? 0, canalBack = canalY.min() ?? 0
+        let canalFront = canalY.max() ?? 0
         let canalHalfWidth = ((canalX.max() ?? 0) - (canalX.min() ?? 0)) / 2 + h / 2
-        // 2-D distance (city-block steps) from each canal pixel to the canal boundary.
-        let edgeDistance = distanceToOutside2D(footprint, nx, ny)
 
         // 5. Body: target-vertebra voxels in front of the canal.
         var bodySum = SIMD3<Double>.zero, bodyCount = 0
@@ -247,7 +250,11 @@ public enum SegmentationImporter {
         var bodyLo = SIMD3(repeating: Double.infinity), bodyHi = SIMD3(repeating: -Double.infinity)
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
             let p = world(i, j, k)
-            guard p.y > canalFront + h, abs(p.x - canalCentre.x) < canalHalfWidth * 2.5 else { continue }
+            // In front of the canal in the canal's own cross-section (a lordotic body's
+            // posterior wall is not at one y for the whole crop).
+            let sec = centreline.section(of: p)
+            let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+            guard sec.v > b, abs(sec.u) < a * 2.5 else { continue }
             bodySum += p; bodyCount += 1; bodyFootprint[j * nx + i] = true
             bodyLo = pointwiseMin(bodyLo, p); bodyHi = pointwiseMax(bodyHi, p)
         } } }
@@ -263,50 +270,64 @@ public enum SegmentationImporter {
             for (start, dir) in [(top + 1, 1), (bottom - 1, -1)] {
                 var k = start, run: [Int] = []
                 while k >= 0, k < nz, run.count <= maxDisc, cls[lin(i, j, k)] == soft { run.append(lin(i, j, k)); k += dir }
-                // Keep the run when it ends on bone or at the edge of the crop.
-                if run.count <= maxDisc, k < 0 || k >= nz || cls[lin(i, j, k)] != soft { for m in run { labels[m] = L.disc } }
+                // A disc lies between two endplates: keep the run only when it ends on bone.
+                if run.count <= maxDisc, k >= 0, k < nz, cls[lin(i, j, k)] == target || cls[lin(i, j, k)] == otherBone {
+                    for m in run { labels[m] = L.disc }
+                }
             }
         } }
 
-        // 7. Canal contents by rule, cord from its label when present.
+        // 7. Canal contents in cross-sections perpendicular to the canal centreline: the
+        // bony canal is the ellipse of the foramen's second moments (interpolated between
+        // levels) plus the enclosed region of this level's ring in each slice; inside it the
+        // dural sac (an ellipse inset by the epidural space), its dura, CSF, and the cord
+        // from the segmentation's cord label (only inside the sac) or from the morphometry.
         let epiduralFront = 1.5, epiduralSide = 1.5, epiduralBack = morphometry?.isLumbar ?? true ? 3.5 : 2.0
         let duraThickness = max(0.5, h)
-        var sacSum = SIMD2<Double>.zero, sacCount = 0
-        var sacDepth = [Double](repeating: -1, count: nx * ny)   // mm inside the sac, -1 outside
-        for p in canalPixels {
-            let y = first.y + Double(p / nx) * h
-            let d = Double(edgeDistance[p]) * h
-            let need = y < canalCentre.y - 1 ? epiduralBack : y > canalFront - 2 ? epiduralFront : epiduralSide
-            if d >= need { sacDepth[p] = d - need; sacSum += SIMD2(first.x + Double(p % nx) * h, y); sacCount += 1 }
-        }
-        guard sacCount > 0 else { throw PhantomError("\(context): the vertebral foramen of \(o.level) is too small for a dural sac at \(h) mm") }
-        let sacCentre = sacSum / Double(sacCount)
         let hasCordLabel = cls.contains(cord)
-        let zTop = first.z + Double(nz - 1) * h
+        // Distance [mm] from every voxel to the nearest bone or disc: the epidural space
+        // lines the bony canal wherever the ellipse and the real canal disagree.
+        var hard = [Bool](repeating: false, count: cls.count)
+        for idx in 0..<cls.count where cls[idx] == target || cls[idx] == otherBone || labels[idx] == L.disc { hard[idx] = true }
+        let wallDistance = chamferDistance(to: hard, nx: nx, ny: ny, nz: nz, h: h)
         let conusTip = bodyCentre.z - 0.6 * (bodyHi.z - bodyLo.z) / 2
-        for k in 0..<nz { for p in canalPixels {
-            let i = p % nx, j = p / nx, idx = lin(i, j, k)
-            guard cls[idx] == soft || cls[idx] == cord else { continue }
-            if labels[idx] == L.disc { continue }
-            let w = world(i, j, k)
-            if sacDepth[p] < 0 { labels[idx] = L.epiduralFat; continue }
-            if sacDepth[p] < duraThickness { labels[idx] = L.dura; continue }
-            labels[idx] = L.csf
-            if hasCordLabel {
-                if cls[idx] == cord { labels[idx] = L.spinalCord }
-            } else if let m = morphometry, m.cordWidth > 0 {
-                var scale = 1.0
-                if m.hasConus { scale = w.z <= conusTip ? 0 : min(1, ((w.z - conusTip) / max(1, zTop - conusTip)).squareRoot()) }
-                let u = (w.x - sacCentre.x) / (m.cordWidth / 2 * scale), v = (w.y - sacCentre.y) / (m.cordDepth / 2 * scale)
-                if scale > 0, u * u + v * v <= 1 { labels[idx] = L.spinalCord }
-            }
-            if labels[idx] == L.csf, morphometry.map({ $0.cordWidth == 0 || $0.hasConus }) ?? !hasCordLabel {
-                let u = (w.x - sacCentre.x) / max(h, canalHalfWidth * 0.5), v = (w.y - sacCentre.y) / max(h, (canalFront - canalBack) * 0.3)
-                if u * u + v * v <= 1 { labels[idx] = L.caudaEquina }
-            }
-        } }
-        // Cord voxels outside the canal footprint (mask bleeding) stay cord if soft.
-        if hasCordLabel { for idx in 0..<cls.count where cls[idx] == cord && labels[idx] == L.muscle { labels[idx] = L.spinalCord } }
+        let zTop = first.z + Double(nz - 1) * h
+        var inHole = [Bool](repeating: false, count: nx * ny)
+        for k in 0..<nz {
+            for p in sliceHoles[k] { inHole[p] = true }
+            defer { for p in sliceHoles[k] { inHole[p] = false } }
+            for j in 0..<ny { for i in 0..<nx {
+                let idx = lin(i, j, k)
+                guard cls[idx] == soft || cls[idx] == cord, labels[idx] != L.disc else { continue }
+                let w = world(i, j, k)
+                let sec = centreline.section(of: w)
+                let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+                let inCanal = (sec.u / a) * (sec.u / a) + (sec.v / b) * (sec.v / b) <= 1 || inHole[j * nx + i]
+                guard inCanal else { continue }
+                // Sac: from epiduralBack in front of the back of the canal to epiduralFront
+                // behind its front, epiduralSide from each side (at least 2 mm across).
+                let sacA = max(2, a - epiduralSide), sacB = max(2, b - (epiduralFront + epiduralBack) / 2)
+                let sacV = (epiduralBack - epiduralFront) / 2
+                let su = sec.u / sacA, sv = (sec.v - sacV) / sacB
+                let wall = wallDistance[idx]
+                guard su * su + sv * sv <= 1, wall > epiduralFront else { labels[idx] = L.epiduralFat; continue }
+                let iu = sec.u / max(h / 2, sacA - duraThickness), iv = (sec.v - sacV) / max(h / 2, sacB - duraThickness)
+                guard iu * iu + iv * iv <= 1, wall > epiduralFront + duraThickness else { labels[idx] = L.dura; continue }
+                labels[idx] = L.csf
+                if hasCordLabel {
+                    if cls[idx] == cord { labels[idx] = L.spinalCord }
+                } else if let m = morphometry, m.cordWidth > 0 {
+                    var scale = 1.0
+                    if m.hasConus { scale = w.z <= conusTip ? 0 : min(1, ((w.z - conusTip) / max(1, zTop - conusTip)).squareRoot()) }
+                    let u = sec.u / (m.cordWidth / 2 * scale), v = (sec.v - sacV) / (m.cordDepth / 2 * scale)
+                    if scale > 0, u * u + v * v <= 1 { labels[idx] = L.spinalCord }
+                }
+                if labels[idx] == L.csf, morphometry.map({ $0.cordWidth == 0 || $0.hasConus }) ?? !hasCordLabel {
+                    let u = sec.u / max(h, sacA * 0.6), v = (sec.v - sacV) / max(h, sacB * 0.6)
+                    if u * u + v * v <= 1 { labels[idx] = L.caudaEquina }
+                }
+            } }
+        }
 
         // 8. Pedicles, trajectories, exiting roots.
         func isTargetBone(_ p: SIMD3<Double>) -> Bool {
@@ -366,11 +387,32 @@ public enum SegmentationImporter {
             // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
             var zBottom = isthmus.z
             while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
-            let site = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
-            let path = [SIMD3(sacCentre.x + s * max(0, canalHalfWidth - 3), sacCentre.y, zBottom + 3), site,
+            // The ganglion lies in the foramen, behind the disc: from below the pedicle,
+            // step back out of disc and bone.
+            var site = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
+            for _ in 0..<Int((10.0 / h).rounded()) {
+                let q = ((site - first) / h).rounded(.toNearestOrEven)
+                guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < Double(nx), q.y < Double(ny), q.z < Double(nz) else { break }
+                let m = lin(Int(q.x), Int(q.y), Int(q.z))
+                if cls[m] == soft && labels[m] != L.disc { break }
+                site.y -= h
+            }
+            let start = centreline.point(atZ: zBottom + 3).centre
+            let startHalfWidth = centreline.halfAxes(atZ: zBottom + 3).width
+            let path = [start + SIMD3(s * max(0, startHalfWidth - 3), (epiduralBack - epiduralFront) / 2, 0), site,
                         SIMD3(isthmus.x + s * 12, canalFront + 6, zBottom - 14)]
             rootSites.append(site)
             paintRoot(path, radius: 1.8, labels: &labels, cls: cls, first: first, h: h, nx: nx, ny: ny, nz: nz)
+        }
+
+        // Perineural fat keeps the roots off the discs (the exiting root crosses the
+        // foramen above the disc, in fat).
+        for idx in 0..<labels.count where labels[idx] == L.nerveRoot {
+            let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
+            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                let a = i + di, b = j + dj, c = k + dk
+                if a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz, labels[lin(a, b, c)] == L.disc { labels[idx] = L.epiduralFat; break }
+            }
         }
 
         // 9. Optional tumour in the body.
@@ -385,46 +427,104 @@ public enum SegmentationImporter {
             tumorCentre = c / 1000
         }
 
-        // 10. Thermocouple sites, on the canal's midline column at mid-body height.
-        // Along the canal's midline column, from the back of the canal forwards: the first
-        // soft voxel is behind the posterior epidural space, the first bone after it is the
-        // posterior wall. The slice nearest mid-body height where the column is open is used.
-        let midK0 = max(0, min(nz - 1, Int(((bodyCentre.z - first.z) / h).rounded())))
-        let midI = max(0, min(nx - 1, Int(((canalCentre.x - first.x) / h).rounded())))
-        func isBone(_ j: Int, _ k: Int) -> Bool { cls[lin(midI, j, k)] == target || cls[lin(midI, j, k)] == otherBone }
-        var column: (k: Int, back: Int, wall: Int)?
-        let footprintJ = (0..<ny).filter { footprint[$0 * nx + midI] }
-        if let jLow = footprintJ.min(), let jHigh = footprintJ.max() {
-            search: for step in 0...Int((10.0 / h).rounded()) {
-                for k in Set([midK0 - step, midK0 + step]).sorted() where k >= 0 && k < nz {
-                    var j = jLow
-                    while j <= jHigh, isBone(j, k) { j += 1 }
-                    guard j <= jHigh else { continue }
-                    let back = j
-                    while j < ny - 1, !isBone(j, k) { j += 1 }
-                    guard cls[lin(midI, j, k)] == target, Double(j - back) * h >= 3 else { continue }
-                    column = (k, back, j)
-                    break search
+        // 10. Thermocouple sites by anatomy, in the midsagittal cross-section of the canal
+        // nearest mid-body height: from the canal centre forwards (perpendicular to the
+        // centreline) the posterior wall is the first bone; `cord_anterior` is the middle of
+        // the epidural fat between the dura and that wall; backwards, `cord_posterior` the
+        // middle of the posterior epidural fat.
+        func labelAt(_ p: SIMD3<Double>) -> UInt8? {
+            let q = ((p - first) / h).rounded(.toNearestOrEven)
+            guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < Double(nx), q.y < Double(ny), q.z < Double(nz) else { return nil }
+            return labels[lin(Int(q.x), Int(q.y), Int(q.z))]
+        }
+        func isBoneLabel(_ l: UInt8?) -> Bool { l == L.corticalBone || l == L.cancellousBone }
+        let canalLabels: Set<UInt8> = [L.epiduralFat, L.dura, L.csf, L.spinalCord, L.caudaEquina]
+        var placed: (wall: SIMD3<Double>, anterior: SIMD3<Double>, posterior: SIMD3<Double>)?
+        search: for step in 0...Int((10.0 / h).rounded()) {
+            for sign in [1.0, -1.0] where step > 0 || sign > 0 {
+                let c = centreline.point(atZ: bodyCentre.z + sign * Double(step) * h)
+                let sec = centreline.section(of: c.centre)
+                var ex = SIMD3<Double>(1, 0, 0) - sec.tangent.x * sec.tangent
+                ex /= (ex * ex).sum().squareRoot()
+                let t = sec.tangent
+                let ey = SIMD3(t.y * ex.z - t.z * ex.y, t.z * ex.x - t.x * ex.z, t.x * ex.y - t.y * ex.x)
+                let ds = h / 4
+                // Forwards to the wall, remembering the epidural fat met just before it.
+                var d = 0.0, fatStart: Double?, fatEnd: Double?, wallAt: Double?
+                while d < 30 {
+                    let l = labelAt(c.centre + d * ey)
+                    if isBoneLabel(l) { wallAt = d; break }
+                    guard let l, canalLabels.contains(l) else { break }
+                    if l == L.epiduralFat { if fatStart == nil { fatStart = d }; fatEnd = d } else { fatStart = nil; fatEnd = nil }
+                    d += ds
                 }
+                guard let wallAt, d >= 3 else { continue }
+                let anterior = fatStart.flatMap { s in fatEnd.map { (s + $0) / 2 } } ?? max(0, wallAt - max(0.75, h))
+                // Backwards to the end of the canal.
+                var e = 0.0, backStart: Double?, backEnd: Double?
+                while e < 30 {
+                    guard let l = labelAt(c.centre - e * ey), canalLabels.contains(l) else { break }
+                    if l == L.epiduralFat { if backStart == nil { backStart = e }; backEnd = e } else { backStart = nil; backEnd = nil }
+                    e += ds
+                }
+                guard e >= 2 else { continue }
+                let posterior = backStart.flatMap { s in backEnd.map { (s + $0) / 2 } } ?? max(0, e - max(1.0, h))
+                var wallPoint = c.centre + (wallAt + ds) * ey
+                if !isBoneLabel(labelAt(wallPoint)) { wallPoint = c.centre + wallAt * ey }
+                placed = (wallPoint, c.centre + anterior * ey, c.centre - posterior * ey)
+                break search
             }
         }
-        guard let column else {
-            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): no open canal on its midline within 10 mm of mid-body height")
+        guard let placed else {
+            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): along the canal centreline within 10 mm of mid-body height no cross-section has canal tissue from the back of the canal to the posterior wall")
         }
-        let wall = world(midI, column.wall, column.k)
-        let back = world(midI, column.back, column.k)
         let sites: [String: SIMD3<Double>] = [
-            "cord_anterior": (wall - SIMD3(0, max(0.75, h), 0)) / 1000,
-            "cord_posterior": (back + SIMD3(0, max(1.0, h), 0)) / 1000,
+            "cord_anterior": placed.anterior / 1000,
+            "cord_posterior": placed.posterior / 1000,
             "root_left": rootSites[0] / 1000,
             "root_right": rootSites[1] / 1000,
-            "posterior_wall": wall / 1000,
+            "posterior_wall": placed.wall / 1000,
         ]
         let name = o.name ?? "\(o.level.uppercased())-real"
         let phantom = Phantom(name: name, grid: grid, labels: labels, legend: PhantomLabels.legend(for: labels),
                               landmarks: Landmarks(pedicleLeft: axes[0], pedicleRight: axes[1], tumorCenter: tumorCentre, sites: sites))
         try phantom.validate(context: "\(context) import")
         return phantom
+    }
+
+    /// How far beyond the vertebra's bounding box the crop reaches craniocaudally [mm], so
+    /// that the neighbours' endplates close the discs: a lumbar disc is at most 12-15 mm
+    /// tall (Zhou et al. 2000, Phantoms/README reference 4).
+    static let discReachMm = 14.0
+
+    /// Chamfer distance [mm] from each voxel to the nearest `target` voxel (0 on them),
+    /// two raster passes over the 26-neighbourhood with weights h, h sqrt 2, h sqrt 3
+    /// (within 8 % of the Euclidean distance; Borgefors 1984, Distance transformations in
+    /// arbitrary dimensions, CVGIP 27:321-345).
+    static func chamferDistance(to target: [Bool], nx: Int, ny: Int, nz: Int, h: Double) -> [Double] {
+        var d = target.map { $0 ? 0.0 : Double.infinity }
+        var forward: [(Int, Int, Int, Double)] = []
+        for dk in -1...0 { for dj in -1...1 { for di in -1...1 {
+            let order = (dk * 3 + dj) * 3 + di
+            guard order < 0 else { continue }
+            forward.append((di, dj, dk, h * Double(abs(di) + abs(dj) + abs(dk)).squareRoot()))
+        } } }
+        for pass in 0..<2 {
+            let sign = pass == 0 ? 1 : -1
+            for kk in 0..<nz { for jj in 0..<ny { for ii in 0..<nx {
+                let i = pass == 0 ? ii : nx - 1 - ii, j = pass == 0 ? jj : ny - 1 - jj, k = pass == 0 ? kk : nz - 1 - kk
+                let idx = (k * ny + j) * nx + i
+                var v = d[idx]
+                guard v > 0 else { continue }
+                for (di, dj, dk, w) in forward {
+                    let a = i + sign * di, b = j + sign * dj, c = k + sign * dk
+                    guard a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz else { continue }
+                    v = min(v, d[(c * ny + b) * nx + a] + w)
+                }
+                d[idx] = v
+            } } }
+        }
+        return d
     }
 
     static func paintRoot(_ path: [SIMD3<Double>], radius: Double, labels: inout [UInt8], cls: [UInt8], first: SIMD3<Double>,
