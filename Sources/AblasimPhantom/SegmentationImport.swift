@@ -387,15 +387,32 @@ public enum SegmentationImporter {
             // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
             var zBottom = isthmus.z
             while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
-            // The ganglion lies in the foramen, behind the disc: from below the pedicle,
-            // step back out of disc and bone.
-            var site = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
-            for _ in 0..<Int((10.0 / h).rounded()) {
-                let q = ((site - first) / h).rounded(.toNearestOrEven)
-                guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < Double(nx), q.y < Double(ny), q.z < Double(nz) else { break }
-                let m = lin(Int(q.x), Int(q.y), Int(q.z))
-                if cls[m] == soft && labels[m] != L.disc { break }
-                site.y -= h
+            // The ganglion lies in the foramen, below the pedicle and behind the disc: the
+            // soft voxel nearest to 3.5 mm under the pedicle that neither is nor touches
+            // disc (searched within 6 mm; ties to the first in index order).
+            let guess = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
+            var site = guess
+            let reach = Int((6.0 / h).rounded(.up))
+            let g = ((guess - first) / h).rounded(.toNearestOrEven)
+            var bestDistance = Double.infinity
+            if g.x.isFinite {
+                let gi = Int(g.x), gj = Int(g.y), gk = Int(g.z)
+                for k in max(0, gk - reach)...max(0, min(nz - 1, gk + reach)) where k < nz {
+                    for j in max(0, gj - reach)...max(0, min(ny - 1, gj + reach)) where j < ny {
+                        for i in max(0, gi - reach)...max(0, min(nx - 1, gi + reach)) where i < nx {
+                            let m = lin(i, j, k)
+                            guard cls[m] == soft, labels[m] != L.disc else { continue }
+                            let d = world(i, j, k) - guess
+                            let dd = (d * d).sum()
+                            guard dd < bestDistance else { continue }
+                            let touchesDisc = [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)].contains { o in
+                                let a = i + o.0, b = j + o.1, c = k + o.2
+                                return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && labels[lin(a, b, c)] == L.disc
+                            }
+                            if !touchesDisc { bestDistance = dd; site = world(i, j, k) }
+                        }
+                    }
+                }
             }
             let start = centreline.point(atZ: zBottom + 3).centre
             let startHalfWidth = centreline.halfAxes(atZ: zBottom + 3).width
