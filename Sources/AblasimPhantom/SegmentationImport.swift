@@ -262,7 +262,7 @@ public enum SegmentationImporter {
         let bodyCentre = bodySum / Double(bodyCount)
 
         // 6. Discs: soft voxels in the body's columns between this body and the next bone.
-        let maxDisc = Int((20.0 / h).rounded())
+        let maxDisc = Int((AnatomyAudit.maxDiscRunMm / h).rounded(.down))
         for j in 0..<ny { for i in 0..<nx where bodyFootprint[j * nx + i] {
             var top = -1, bottom = nz
             for k in 0..<nz where cls[lin(i, j, k)] == target { top = max(top, k); bottom = min(bottom, k) }
