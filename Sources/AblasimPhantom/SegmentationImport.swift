@@ -238,11 +238,6 @@ public enum SegmentationImporter {
         guard !canalPixels.isEmpty else {
             throw PhantomError("\(context): cannot find the vertebral foramen of \(o.level): the ring of its posterior elements encloses no region in enough axial slices; is label \(vertebra) one vertebra?")
         }
-        let canalY = canalPixels.map { first.y + Double($0 / nx) * h }
-        let canalX = canalPixels.map { first.x + Double($0 % nx) * h }
-        let canalCentre = SIMD2(canalX.reduce(0, +) / Double(canalX.count), canalY.reduce(0, +) / Double(canalY.count))
-        let canalFront = canalY.max() ?? 0
-        let canalHalfWidth = ((canalX.max() ?? 0) - (canalX.min() ?? 0)) / 2 + h / 2
 
         // 5. Body: target-vertebra voxels in front of the canal.
         var bodySum = SIMD3<Double>.zero, bodyCount = 0
@@ -329,121 +324,6 @@ public enum SegmentationImporter {
             } }
         }
 
-        // 8. Pedicles, trajectories, exiting roots.
-        func isTargetBone(_ p: SIMD3<Double>) -> Bool {
-            let q = ((p - first) / h).rounded(.toNearestOrEven)
-            let i = Int(q.x), j = Int(q.y), k = Int(q.z)
-            guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz else { return false }
-            return cls[lin(i, j, k)] == target
-        }
-        var axes: [PedicleAxis] = []
-        var rootSites: [SIMD3<Double>] = []
-        let bodyDepth = bodyHi.y - canalFront
-        for s in [-1.0, 1.0] {
-            var sum = SIMD3<Double>.zero, count = 0
-            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
-                let p = world(i, j, k)
-                let lateral = s * (p.x - canalCentre.x)
-                guard p.y >= canalCentre.y, p.y <= canalFront + h, lateral > canalHalfWidth * 0.6, lateral < canalHalfWidth + 9 else { continue }
-                sum += p; count += 1
-            } } }
-            guard count > 0 else {
-                throw PhantomError("\(context): cannot find the \(s < 0 ? "left" : "right") pedicle of \(o.level) beside the canal")
-            }
-            let isthmus = sum / Double(count)
-            // Among trajectories through the isthmus converging 5-30 degrees, keep the one
-            // that stays in the vertebra's bone longest (ties: closest to 20 % of the body
-            // half-width from the midline, 62 % of the body depth).
-            var best: (score: Double, penalty: Double, axis: PedicleAxis)?
-            for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
-                for fy in [0.55, 0.62, 0.7] {
-                    let targetPoint = SIMD3(canalCentre.x + s * fx * (bodyHi.x - bodyLo.x) / 2, canalFront + fy * bodyDepth,
-                                            0.5 * (isthmus.z + bodyCentre.z))
-                    let dir = (targetPoint - isthmus) / ((targetPoint - isthmus) * (targetPoint - isthmus)).sum().squareRoot()
-                    let medial = atan2(-s * dir.x, dir.y) * 180 / .pi
-                    guard medial >= 5, medial <= 30 else { continue }
-                    var lastBone = isthmus, t = 0.0
-                    while t < 60 {
-                        t += 0.05
-                        let p = isthmus - t * dir
-                        if isTargetBone(p) { lastBone = p }
-                        if ((lastBone - p) * (lastBone - p)).sum() > 2.25 { break }
-                    }
-                    let length = ((targetPoint - lastBone) * (targetPoint - lastBone)).sum().squareRoot()
-                    var inside = 0
-                    let samples = max(2, Int(length / 0.25))
-                    for m in 0...samples where isTargetBone(lastBone + (targetPoint - lastBone) * (Double(m) / Double(samples))) { inside += 1 }
-                    let score = Double(inside) / Double(samples + 1)
-                    let penalty = abs(fx - 0.2) + abs(fy - 0.62)
-                    if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty) {
-                        best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000))
-                    }
-                }
-            }
-            guard let chosen = best else {
-                throw PhantomError("\(context): no transpedicular trajectory converging 5-30 degrees fits the \(s < 0 ? "left" : "right") pedicle of \(o.level)")
-            }
-            axes.append(chosen.axis)
-            // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
-            var zBottom = isthmus.z
-            while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
-            // The ganglion lies in the foramen, below the pedicle and behind the disc: the
-            // soft voxel nearest to 3.5 mm under the pedicle that neither is nor touches
-            // disc (searched within 6 mm; ties to the first in index order).
-            let guess = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
-            var site = guess
-            let reach = Int((6.0 / h).rounded(.up))
-            let g = ((guess - first) / h).rounded(.toNearestOrEven)
-            var bestDistance = Double.infinity
-            if g.x.isFinite {
-                let gi = Int(g.x), gj = Int(g.y), gk = Int(g.z)
-                for k in max(0, gk - reach)...max(0, min(nz - 1, gk + reach)) where k < nz {
-                    for j in max(0, gj - reach)...max(0, min(ny - 1, gj + reach)) where j < ny {
-                        for i in max(0, gi - reach)...max(0, min(nx - 1, gi + reach)) where i < nx {
-                            let m = lin(i, j, k)
-                            guard cls[m] == soft, labels[m] != L.disc else { continue }
-                            let d = world(i, j, k) - guess
-                            let dd = (d * d).sum()
-                            guard dd < bestDistance else { continue }
-                            let touchesDisc = [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)].contains { o in
-                                let a = i + o.0, b = j + o.1, c = k + o.2
-                                return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && labels[lin(a, b, c)] == L.disc
-                            }
-                            if !touchesDisc { bestDistance = dd; site = world(i, j, k) }
-                        }
-                    }
-                }
-            }
-            let start = centreline.point(atZ: zBottom + 3).centre
-            let startHalfWidth = centreline.halfAxes(atZ: zBottom + 3).width
-            let path = [start + SIMD3(s * max(0, startHalfWidth - 3), (epiduralBack - epiduralFront) / 2, 0), site,
-                        SIMD3(isthmus.x + s * 12, canalFront + 6, zBottom - 14)]
-            rootSites.append(site)
-            paintRoot(path, radius: 1.8, labels: &labels, cls: cls, first: first, h: h, nx: nx, ny: ny, nz: nz)
-        }
-
-        // Perineural fat keeps the roots off the discs (the exiting root crosses the
-        // foramen above the disc, in fat).
-        for idx in 0..<labels.count where labels[idx] == L.nerveRoot {
-            let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
-            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
-                let a = i + di, b = j + dj, c = k + dk
-                if a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz, labels[lin(a, b, c)] == L.disc { labels[idx] = L.epiduralFat; break }
-            }
-        }
-
-        // 9. Optional tumour in the body.
-        var tumorCentre: SIMD3<Double>?
-        if let tumorLabel = o.tumor.label {
-            let r = o.tumorDiameterMm / 2
-            let c = SIMD3(bodyCentre.x, canalFront + 0.4 * bodyDepth, bodyCentre.z) + o.tumorOffsetMm
-            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
-                let d = world(i, j, k) - c
-                if (d * d).sum() <= r * r { labels[lin(i, j, k)] = tumorLabel }
-            } } }
-            tumorCentre = c / 1000
-        }
-
         // 10. Thermocouple sites by anatomy, in the midsagittal cross-section of the canal
         // nearest mid-body height: from the canal centre forwards (perpendicular to the
         // centreline) the posterior wall is the first bone; `cord_anterior` is the middle of
@@ -495,6 +375,153 @@ public enum SegmentationImporter {
         guard let placed else {
             throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): along the canal centreline within 10 mm of mid-body height no cross-section has canal tissue from the back of the canal to the posterior wall")
         }
+        // 8. Pedicles, trajectories, exiting roots.
+        func isTargetBone(_ p: SIMD3<Double>) -> Bool {
+            let q = ((p - first) / h).rounded(.toNearestOrEven)
+            let i = Int(q.x), j = Int(q.y), k = Int(q.z)
+            guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz else { return false }
+            return cls[lin(i, j, k)] == target
+        }
+        var axes: [PedicleAxis] = []
+        var rootSites: [SIMD3<Double>] = []
+        // The body depth along the canal section's anterior axis, from the posterior wall
+        // to the anterior cortex, at mid-body height.
+        let wallSection = centreline.section(of: placed.wall)
+        var midEx = SIMD3<Double>(1, 0, 0) - wallSection.tangent.x * wallSection.tangent
+        midEx /= (midEx * midEx).sum().squareRoot()
+        let tm = wallSection.tangent
+        let midEy = SIMD3(tm.y * midEx.z - tm.z * midEx.y, tm.z * midEx.x - tm.x * midEx.z, tm.x * midEx.y - tm.y * midEx.x)
+        var bodyDepth = 0.0
+        while bodyDepth < 80, isTargetBone(placed.wall + (bodyDepth + h / 4) * midEy) { bodyDepth += h / 4 }
+        guard bodyDepth >= 10 else {
+            throw PhantomError(String(format: "%@: the body of %@ is %.1f mm deep in front of the posterior wall along the canal's section (at least 10 mm expected); is the vertebra complete in the image?", context, o.level, bodyDepth))
+        }
+        let canalAxes = centreline.halfAxes(atZ: wallSection.centre.z)
+        for s in [-1.0, 1.0] {
+            // The isthmus: the narrowest section of the pedicle between the back and the
+            // front of the canal (bone beside the canal, binned along the section's
+            // anterior axis v); the axis passes through its centroid.
+            let binCount = max(2, Int((2 * canalAxes.depth / h).rounded(.up)) + 1)
+            var binSums = [SIMD3<Double>](repeating: .zero, count: binCount), binCounts = [Int](repeating: 0, count: binCount)
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
+                let p = world(i, j, k)
+                guard abs(p.z - bodyCentre.z) < 25 else { continue }
+                let sec = centreline.section(of: p)
+                let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+                let lateral = s * sec.u
+                guard lateral > a * 0.6, lateral < a + 12, sec.v >= -b, sec.v <= b else { continue }
+                let bin = min(binCount - 1, max(0, Int(((sec.v + b) / (2 * b) * Double(binCount - 1)).rounded())))
+                binSums[bin] += p; binCounts[bin] += 1
+            } } }
+            guard let fullest = binCounts.max(), fullest > 0 else {
+                throw PhantomError("\(context): cannot find the \(s < 0 ? "left" : "right") pedicle of \(o.level) beside the canal")
+            }
+            // Sections under a third of the fullest one are the pedicle's ends (the lamina
+            // junction, the body), not its waist.
+            let candidates = binCounts.indices.filter { binCounts[$0] * 3 >= fullest }
+            let waist = candidates.min { binCounts[$0] < binCounts[$1] || (binCounts[$0] == binCounts[$1] && $0 < $1) }!
+            var isthmusSum = SIMD3<Double>.zero, isthmusCount = 0
+            for bin in max(0, waist - 1)...min(binCount - 1, waist + 1) where binCounts[bin] * 3 >= fullest {
+                isthmusSum += binSums[bin]; isthmusCount += binCounts[bin]
+            }
+            let isthmus = isthmusSum / Double(isthmusCount)
+            // Among trajectories through the isthmus converging 5-30 degrees and ending at
+            // `pedicleTargetDepth` of the body depth, keep the one that stays in the
+            // vertebra's bone longest (ties: target closest to 20 % of the body half-width
+            // from the midline).
+            var best: (score: Double, penalty: Double, axis: PedicleAxis)?
+            for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
+                for fy in [pedicleTargetDepth] {
+                    var targetPoint = placed.wall + fy * bodyDepth * midEy + s * fx * (bodyHi.x - bodyLo.x) / 2 * midEx
+                    targetPoint.z = 0.5 * (isthmus.z + bodyCentre.z)
+                    let dir = (targetPoint - isthmus) / ((targetPoint - isthmus) * (targetPoint - isthmus)).sum().squareRoot()
+                    let medial = atan2(-s * dir.x, dir.y) * 180 / .pi
+                    guard medial >= 5, medial <= 30 else { continue }
+                    var lastBone = isthmus, t = 0.0
+                    while t < 60 {
+                        t += 0.05
+                        let p = isthmus - t * dir
+                        if isTargetBone(p) { lastBone = p }
+                        if ((lastBone - p) * (lastBone - p)).sum() > 2.25 { break }
+                    }
+                    let length = ((targetPoint - lastBone) * (targetPoint - lastBone)).sum().squareRoot()
+                    var inside = 0
+                    let samples = max(2, Int(length / 0.25))
+                    for m in 0...samples where isTargetBone(lastBone + (targetPoint - lastBone) * (Double(m) / Double(samples))) { inside += 1 }
+                    let score = Double(inside) / Double(samples + 1)
+                    let penalty = abs(fx - 0.2)
+                    if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty) {
+                        best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000))
+                    }
+                }
+            }
+            guard let chosen = best else {
+                throw PhantomError("\(context): no transpedicular trajectory converging 5-30 degrees fits the \(s < 0 ? "left" : "right") pedicle of \(o.level)")
+            }
+            axes.append(chosen.axis)
+            // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
+            var zBottom = isthmus.z
+            while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
+            // The ganglion lies in the foramen, below the pedicle and behind the disc: the
+            // soft voxel nearest to 3.5 mm under the pedicle that neither is nor touches
+            // disc (searched within 6 mm; ties to the first in index order).
+            let guess = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
+            var site = guess
+            let reach = Int((6.0 / h).rounded(.up))
+            let g = ((guess - first) / h).rounded(.toNearestOrEven)
+            var bestDistance = Double.infinity
+            if g.x.isFinite {
+                let gi = Int(g.x), gj = Int(g.y), gk = Int(g.z)
+                for k in max(0, gk - reach)...max(0, min(nz - 1, gk + reach)) where k < nz {
+                    for j in max(0, gj - reach)...max(0, min(ny - 1, gj + reach)) where j < ny {
+                        for i in max(0, gi - reach)...max(0, min(nx - 1, gi + reach)) where i < nx {
+                            let m = lin(i, j, k)
+                            guard cls[m] == soft, labels[m] != L.disc else { continue }
+                            let d = world(i, j, k) - guess
+                            let dd = (d * d).sum()
+                            guard dd < bestDistance else { continue }
+                            let touchesDisc = [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)].contains { o in
+                                let a = i + o.0, b = j + o.1, c = k + o.2
+                                return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && labels[lin(a, b, c)] == L.disc
+                            }
+                            if !touchesDisc { bestDistance = dd; site = world(i, j, k) }
+                        }
+                    }
+                }
+            }
+            let start = centreline.point(atZ: zBottom + 3).centre
+            let startHalfWidth = centreline.halfAxes(atZ: zBottom + 3).width
+            let path = [start + SIMD3(s * max(0, startHalfWidth - 3), (epiduralBack - epiduralFront) / 2, 0), site,
+                        SIMD3(isthmus.x + s * 12, placed.wall.y + 6, zBottom - 14)]
+            rootSites.append(site)
+            paintRoot(path, radius: 1.8, labels: &labels, cls: cls, first: first, h: h, nx: nx, ny: ny, nz: nz)
+        }
+
+        // Perineural fat keeps the roots off the discs (the exiting root crosses the
+        // foramen above the disc, in fat).
+        for idx in 0..<labels.count where labels[idx] == L.nerveRoot {
+            let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
+            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                let a = i + di, b = j + dj, c = k + dk
+                if a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz, labels[lin(a, b, c)] == L.disc { labels[idx] = L.epiduralFat; break }
+            }
+        }
+
+        // 9. Optional tumour in the body.
+        var tumorCentre: SIMD3<Double>?
+        if let tumorLabel = o.tumor.label {
+            let r = o.tumorDiameterMm / 2
+            // 40 % of the body depth in front of the posterior wall, mid-body height (as generated).
+            var c = placed.wall + 0.4 * bodyDepth * midEy
+            c.z = bodyCentre.z
+            c += o.tumorOffsetMm
+            for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
+                let d = world(i, j, k) - c
+                if (d * d).sum() <= r * r { labels[lin(i, j, k)] = tumorLabel }
+            } } }
+            tumorCentre = c / 1000
+        }
+
         let sites: [String: SIMD3<Double>] = [
             "cord_anterior": placed.anterior / 1000,
             "cord_posterior": placed.posterior / 1000,
@@ -513,6 +540,9 @@ public enum SegmentationImporter {
     /// that the neighbours' endplates close the discs: a lumbar disc is at most 12-15 mm
     /// tall (Zhou et al. 2000, Phantoms/README reference 4).
     static let discReachMm = 14.0
+    /// Where a transpedicular target lies: this fraction of the body depth in front of the
+    /// posterior wall (the anterior half, as in the generated phantoms; Phantoms/README.md).
+    static let pedicleTargetDepth = 0.62
 
     /// Chamfer distance [mm] from each voxel to the nearest `target` voxel (0 on them),
     /// two raster passes over the 26-neighbourhood with weights h, h sqrt 2, h sqrt 3
