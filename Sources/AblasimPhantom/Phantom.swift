@@ -103,7 +103,7 @@ public struct Phantom: Sendable {
             q.x <= Double(grid.nx - 1) + slack && q.y <= Double(grid.ny - 1) + slack && q.z <= Double(grid.nz - 1) + slack
         guard inside else {
             let lo = grid.world(SIMD3(-0.5, -0.5, -0.5)) * 1000, hi = grid.world(SIMD3(Double(grid.nx) - 0.5, Double(grid.ny) - 0.5, Double(grid.nz) - 0.5)) * 1000
-            throw PhantomError("\(context): landmark \(name) = \(mm) lies outside the phantom (corners \(lo) and \(hi) mm)")
+            throw PhantomError("\(context): landmark \(name) = \(mm) lies outside the phantom (corners \(String(format: "%.2f, %.2f, %.2f", lo.x, lo.y, lo.z)) and \(String(format: "%.2f, %.2f, %.2f", hi.x, hi.y, hi.z)) mm)")
         }
     }
 }

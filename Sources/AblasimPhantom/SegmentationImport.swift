@@ -58,8 +58,10 @@ public struct SegmentationImportOptions: Sendable {
 /// Builds a phantom from a label segmentation (TotalSegmentator or VerSe numbering):
 /// crops around one vertebra, resamples it to an isotropic RAS grid (trilinear
 /// interpolation of each class indicator, threshold 1/2, so coarse masks come out smooth),
-/// splits cortical from cancellous bone, derives the canal from the vertebral foramen,
-/// fills canal, discs and foramina by rule and places the landmarks from the mask geometry.
+/// splits cortical from cancellous bone, fits the canal's centreline through the vertebral
+/// foramina of every level (`SpinalCanalCentreline`), builds the canal contents in
+/// cross-sections perpendicular to it, fills discs and foramina by rule and places the
+/// landmarks from the mask geometry (Phantoms/README.md, "Import of real segmentations").
 public enum SegmentationImporter {
     typealias L = PhantomLabels
 
@@ -79,7 +81,6 @@ public enum SegmentationImporter {
         let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
         let inverse = try seg.inverseAffine(context: context)
         let labelMap = try SegmentationLabelMap(seg, context: context)
-        let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
 
         // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
         // and the bounding box of the chosen vertebra in world mm. Only the vertebra's
@@ -99,6 +100,7 @@ public enum SegmentationImporter {
             let found = labelMap.present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
             throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
         }
+        let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
         var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
         for corner in 0..<8 {
             let c = SIMD3(Double(corner & 1 == 0 ? kept.lo.x : kept.hi.x), Double((corner >> 1) & 1 == 0 ? kept.lo.y : kept.hi.y),
