@@ -49,7 +49,8 @@ public enum Gzip {
     /// members are joined. Throws when the stream is corrupt, truncated, followed by
     /// garbage, or would inflate to more than `maxOutputBytes`.
     /// - Parameter what: names the data in error messages (e.g. the file path).
-    public static func decompress(_ input: [UInt8], maxOutputBytes: Int, what: String = "compressed data") throws -> [UInt8] {
+    /// - Parameter stopAfter: return as soon as this many bytes are out (a header peek).
+    public static func decompress(_ input: [UInt8], maxOutputBytes: Int, what: String = "compressed data", stopAfter: Int? = nil) throws -> [UInt8] {
         guard !input.isEmpty else { throw PhantomError("\(what): the compressed stream is empty") }
         let capacity = min(maxOutputBytes, maxRatio * input.count + 1024)
         var output = [UInt8]()
@@ -59,7 +60,7 @@ public enum Gzip {
         let initStatus = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else { throw PhantomError("zlib inflateInit2 failed (status \(initStatus))", isInputError: false) }
         defer { inflateEnd(&stream) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: stopAfter.map { min(1 << 20, max(4096, $0)) } ?? 1 << 20)
         var failure: PhantomError?
         input.withUnsafeBufferPointer { inBuf in
             stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
@@ -78,6 +79,7 @@ public enum Gzip {
                     return
                 }
                 output.append(contentsOf: chunk[0..<produced])
+                if let stopAfter, output.count >= stopAfter { return }
                 switch status {
                 case Z_OK:
                     continue

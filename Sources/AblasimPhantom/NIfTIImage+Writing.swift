@@ -52,6 +52,10 @@ extension NIfTIImage {
         out.reserveCapacity(352 + voxelCount * Int(bits / 8))
         switch voxels {
         case .uint8(let v): out += v
+        case .int8(let v): out += v.map { UInt8(bitPattern: $0) }
+        case .uint16(let v): for x in v { out.append(UInt8(x & 0xff)); out.append(UInt8(x >> 8)) }
+        case .int32(let v): for x in v { let u = UInt32(bitPattern: x); for b in 0..<4 { out.append(UInt8((u >> (8 * UInt32(b))) & 0xff)) } }
+        case .uint32(let v): for u in v { for b in 0..<4 { out.append(UInt8((u >> (8 * UInt32(b))) & 0xff)) } }
         case .int16(let v): for x in v { let u = UInt16(bitPattern: x); out.append(UInt8(u & 0xff)); out.append(UInt8(u >> 8)) }
         case .float32(let v): for x in v { let u = x.bitPattern; for b in 0..<4 { out.append(UInt8((u >> (8 * UInt32(b))) & 0xff)) } }
         case .float64(let v): for x in v { let u = x.bitPattern; for b in 0..<8 { out.append(UInt8((u >> (8 * UInt64(b))) & 0xff)) } }

@@ -6,18 +6,26 @@ import Foundation
 /// writer: `NIfTIImage+Writing.swift`. Format reference: the NIfTI-1 header definition
 /// (nifti1.h, NIfTI Data Format Working Group, 2004).
 public struct NIfTIImage: Sendable {
-    /// Voxel values with their on-disk type (NIfTI datatype codes 2, 4, 16, 64). Other
-    /// integer types met on reading (int8, uint16, int32, ...) are widened to float64.
+    /// Voxel values in their on-disk type (NIfTI datatype codes 2, 256, 4, 512, 8, 768, 16,
+    /// 64), never widened: a label map costs its file's size in memory, not eight times it.
     public enum Voxels: Sendable, Equatable {
         case uint8([UInt8])
+        case int8([Int8])
         case int16([Int16])
+        case uint16([UInt16])
+        case int32([Int32])
+        case uint32([UInt32])
         case float32([Float])
         case float64([Double])
 
         public var count: Int {
             switch self {
             case .uint8(let v): return v.count
+            case .int8(let v): return v.count
             case .int16(let v): return v.count
+            case .uint16(let v): return v.count
+            case .int32(let v): return v.count
+            case .uint32(let v): return v.count
             case .float32(let v): return v.count
             case .float64(let v): return v.count
             }
@@ -27,9 +35,21 @@ public struct NIfTIImage: Sendable {
         var datatype: (code: Int16, bits: Int16) {
             switch self {
             case .uint8: return (2, 8)
+            case .int8: return (256, 8)
             case .int16: return (4, 16)
+            case .uint16: return (512, 16)
+            case .int32: return (8, 32)
+            case .uint32: return (768, 32)
             case .float32: return (16, 32)
             case .float64: return (64, 64)
+            }
+        }
+
+        /// Whether the type holds whole numbers only.
+        public var isInteger: Bool {
+            switch self {
+            case .float32, .float64: return false
+            default: return true
             }
         }
     }
@@ -74,7 +94,11 @@ public struct NIfTIImage: Sendable {
         let raw: Double
         switch voxels {
         case .uint8(let v): raw = Double(v[n])
+        case .int8(let v): raw = Double(v[n])
         case .int16(let v): raw = Double(v[n])
+        case .uint16(let v): raw = Double(v[n])
+        case .int32(let v): raw = Double(v[n])
+        case .uint32(let v): raw = Double(v[n])
         case .float32(let v): raw = Double(v[n])
         case .float64(let v): raw = v[n]
         }
@@ -91,11 +115,21 @@ public struct NIfTIImage: Sendable {
     }
 
     /// The inverse of the affine's 3x3 part and its offset, for world -> index.
+    /// - Parameter context: names the file in the error (a singular affine is a header fault).
+    public func inverseAffine(context: String) throws -> (m: [Double], t: SIMD3<Double>) {
+        do { return try inverseAffine() } catch let e as PhantomError {
+            throw PhantomError(e.message.replacingOccurrences(of: "NIfTI image: ", with: "\(context): "))
+        }
+    }
+
+    /// The inverse of the affine's 3x3 part and its offset, for world -> index.
     public func inverseAffine() throws -> (m: [Double], t: SIMD3<Double>) {
         let a = affine
         let m = [a[0], a[1], a[2], a[4], a[5], a[6], a[8], a[9], a[10]]
         let det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6])
-        guard det.isFinite, abs(det) > 1e-12 else { throw PhantomError("NIfTI image: the voxel-to-world affine is singular (determinant \(det))") }
+        guard det.isFinite, abs(det) > 1e-12 else {
+            throw PhantomError("NIfTI image: the voxel-to-world affine (\(transformSource)) is singular (determinant \(det)); its three voxel axes must be independent, non-zero vectors")
+        }
         let inv = [
             (m[4] * m[8] - m[5] * m[7]) / det, (m[2] * m[7] - m[1] * m[8]) / det, (m[1] * m[5] - m[2] * m[4]) / det,
             (m[5] * m[6] - m[3] * m[8]) / det, (m[0] * m[8] - m[2] * m[6]) / det, (m[2] * m[3] - m[0] * m[5]) / det,

@@ -2,7 +2,7 @@ import Foundation
 
 extension Phantom {
     /// The text of `ablasim phantom info`: dims, spacing, origin, volume per tissue [ml]
-    /// and landmarks [mm].
+    /// landmarks [mm] and the anatomy audit (`AnatomyAudit`).
     public func summary() -> String {
         let g = grid
         func mm(_ p: SIMD3<Double>) -> String { String(format: "(%.2f, %.2f, %.2f)", p.x * 1000, p.y * 1000, p.z * 1000) }
@@ -30,6 +30,11 @@ extension Phantom {
             let caudal = atan2(-d.z, (d.x * d.x + d.y * d.y).squareRoot()) * 180 / .pi
             lines.append(String(format: "  %@: length %.1f mm, medial convergence %.1f deg, caudal tilt %.1f deg",
                                 side as NSString, axis.length * 1000, medial, caudal))
+        }
+        lines += AnatomyAudit.run(self).summaryLines
+        if !auditWarnings.isEmpty {
+            lines.append("written despite a failed audit (--force), with the warnings:")
+            lines += auditWarnings.map { "  " + Phantom.headerText($0) }
         }
         return lines.joined(separator: "\n")
     }

@@ -63,6 +63,7 @@ extension Phantom {
             }
             h += "site \(site) \(mm3(landmarks.sites[site]!))\n"
         }
+        for warning in auditWarnings.map(Phantom.headerText) where !warning.isEmpty { h += "audit_warning \(warning)\n" }
         let payload = encoding == .gzip ? try Gzip.compress(labels, format: .gzip, level: 6) : labels
         h += "payload \(encoding.rawValue) \(payload.count)\n"
         h += "labels_crc32 \(Phantom.hex(Gzip.crc32(labels)))\n"
@@ -127,6 +128,7 @@ extension Phantom {
         var payload: (VoxEncoding, Int)?
         var labelsCRC: String?
         var seenKeys = Set<String>()
+        var auditWarnings: [String] = []
 
         for (n, line) in lines.dropFirst().dropLast(2).enumerated() {
             let lineNumber = n + 2
@@ -144,7 +146,7 @@ extension Phantom {
                 }
             }
             func point(_ v: [Double], _ offset: Int = 0) -> SIMD3<Double> { SIMD3(v[offset], v[offset + 1], v[offset + 2]) / 1000 }
-            if key != "label" && key != "site" {
+            if key != "label" && key != "site" && key != "audit_warning" {
                 guard !seenKeys.contains(key) else { throw PhantomError("\(where_): '\(key)' appears twice") }
                 seenKeys.insert(key)
             }
@@ -185,6 +187,9 @@ extension Phantom {
                     return d
                 }
                 landmarks.sites[values[0]] = point(v)
+            case "audit_warning":
+                guard !values.isEmpty else { throw PhantomError("\(where_): 'audit_warning' needs the text of an anatomy-audit finding") }
+                auditWarnings.append(Phantom.headerText(values.joined(separator: " ")))
             case "payload":
                 guard values.count == 2, let enc = VoxEncoding(rawValue: values[0]), let size = Int(values[1]), size >= 0 else {
                     throw PhantomError("\(where_): 'payload' needs an encoding (raw or gzip) and a byte count")
@@ -194,7 +199,7 @@ extension Phantom {
                 guard values.count == 1 else { throw PhantomError("\(where_): 'labels_crc32' needs one hex value") }
                 labelsCRC = values[0]
             default:
-                throw PhantomError("\(where_): unknown header key '\(key)'; valid keys: name, dims, spacing_mm, origin_mm, direction, label, pedicle_left, pedicle_right, tumor_center, site, payload, labels_crc32, header_crc32")
+                throw PhantomError("\(where_): unknown header key '\(key)'; valid keys: name, dims, spacing_mm, origin_mm, direction, label, pedicle_left, pedicle_right, tumor_center, site, audit_warning, payload, labels_crc32, header_crc32")
             }
         }
         func missing(_ key: String) -> PhantomError { PhantomError("\(context): the header has no '\(key)' line") }
@@ -236,8 +241,9 @@ extension Phantom {
         guard actualCRC == labelsCRC else {
             throw PhantomError("\(context): label checksum mismatch (stored \(labelsCRC), computed \(actualCRC)); the payload is corrupt")
         }
-        let phantom = Phantom(name: name ?? URL(fileURLWithPath: context).deletingPathExtension().lastPathComponent,
+        var phantom = Phantom(name: name ?? URL(fileURLWithPath: context).deletingPathExtension().lastPathComponent,
                               grid: grid, labels: labels, legend: legend, landmarks: landmarks)
+        phantom.auditWarnings = auditWarnings
         try phantom.validate(context: context)
         return phantom
     }
@@ -245,6 +251,14 @@ extension Phantom {
     static func hex(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: 8 - s.count) + s
+    }
+
+    /// One header line's worth of free text: printable ASCII only (anything else becomes
+    /// '?', so no terminal escape or newline gets into the header), single spaces, at most
+    /// 2000 characters.
+    static func headerText(_ s: String) -> String {
+        let printable = String(s.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7f ? Character($0) : "?" })
+        return String(printable.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ").prefix(2000))
     }
 
     static func isValidSiteName(_ s: String) -> Bool {

@@ -13,6 +13,9 @@ public struct Phantom: Sendable {
     /// Label -> tissue name; every name resolves in `TissueTable.standard`.
     public var legend: [UInt8: String]
     public var landmarks: Landmarks
+    /// Anatomy-audit findings the phantom was written with anyway (`phantom import --force`),
+    /// one line each; stored in the .vox header as `audit_warning` lines.
+    public var auditWarnings: [String] = []
 
     public init(name: String, grid: Grid3D, labels: [UInt8], legend: [UInt8: String], landmarks: Landmarks = Landmarks()) {
         self.name = name

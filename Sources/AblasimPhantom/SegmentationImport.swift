@@ -58,8 +58,10 @@ public struct SegmentationImportOptions: Sendable {
 /// Builds a phantom from a label segmentation (TotalSegmentator or VerSe numbering):
 /// crops around one vertebra, resamples it to an isotropic RAS grid (trilinear
 /// interpolation of each class indicator, threshold 1/2, so coarse masks come out smooth),
-/// splits cortical from cancellous bone, derives the canal from the vertebral foramen,
-/// fills canal, discs and foramina by rule and places the landmarks from the mask geometry.
+/// splits cortical from cancellous bone, fits the canal's centreline through the vertebral
+/// foramina of every level (`SpinalCanalCentreline`), builds the canal contents in
+/// cross-sections perpendicular to it, fills discs and foramina by rule and places the
+/// landmarks from the mask geometry (Phantoms/README.md, "Import of real segmentations").
 public enum SegmentationImporter {
     typealias L = PhantomLabels
 
@@ -77,44 +79,52 @@ public enum SegmentationImporter {
         }
         let vertebra = try o.scheme.label(ofLevel: o.level)
         let morphometry = VertebraMorphometry.levels.first { $0.level == o.level.uppercased() }
-        let inverse = try seg.inverseAffine()
+        let inverse = try seg.inverseAffine(context: context)
+        let labelMap = try SegmentationLabelMap(seg, context: context)
 
         // 1. Source classes (0 the vertebra, 1 another vertebra, 2 cord, 3 anything else)
-        // and the bounding box of the chosen vertebra in world mm.
+        // and the bounding box of the chosen vertebra in world mm. Only the vertebra's
+        // large 26-connected pieces count: stray voxels of its label elsewhere in the
+        // image are segmentation noise and would stretch the crop over the whole image.
         let cordLabel = o.scheme.cordLabel
         let n = seg.dims
         var sourceClass = [UInt8](repeating: 3, count: seg.voxelCount)
-        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
-        var present = Set<Int>()
-        for k in 0..<n.z { for j in 0..<n.y { for i in 0..<n.x {
-            let idx = (k * n.y + j) * n.x + i
-            let v = Int(seg.value(idx).rounded())
-            if v != 0 { present.insert(v) }
-            if v == vertebra {
-                sourceClass[idx] = 0
-                let w = seg.world(SIMD3(Double(i), Double(j), Double(k)))
-                lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
-            } else if o.scheme.vertebraLabels.contains(v) {
-                sourceClass[idx] = 1
-            } else if let cordLabel, v == cordLabel {
-                sourceClass[idx] = 2
-            }
-        } } }
-        guard lo.x.isFinite else {
-            let found = present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
+        for idx in 0..<seg.voxelCount {
+            let v = labelMap.label(idx)
+            if v == vertebra { sourceClass[idx] = 0 }
+            else if o.scheme.vertebraLabels.contains(v) { sourceClass[idx] = 1 }
+            else if let cordLabel, v == cordLabel { sourceClass[idx] = 2 }
+        }
+        let kept = keepLargePieces(of: 0, in: &sourceClass, dims: n)
+        guard kept.voxels > 0 else {
+            let found = labelMap.present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
             throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
+        }
+        let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
+        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
+        for corner in 0..<8 {
+            let c = SIMD3(Double(corner & 1 == 0 ? kept.lo.x : kept.hi.x), Double((corner >> 1) & 1 == 0 ? kept.lo.y : kept.hi.y),
+                          Double((corner >> 2) & 1 == 0 ? kept.lo.z : kept.hi.z))
+            let w = seg.world(c)
+            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
         }
         // Half a source voxel (largest axis extent) plus the margin.
         var halfVoxel = SIMD3<Double>.zero
         for r in 0..<3 { halfVoxel[r] = 0.5 * (abs(seg.affine[4 * r]) + abs(seg.affine[4 * r + 1]) + abs(seg.affine[4 * r + 2])) }
         lo -= halfVoxel + SIMD3(repeating: o.marginMm)
         hi += halfVoxel + SIMD3(repeating: o.marginMm)
+        // Craniocaudally, reach the neighbours' endplates so the discs are closed by bone
+        // on both sides, as in the generated phantoms.
+        lo.z -= discReachMm; hi.z += discReachMm
         let h = o.voxelMm
         let dimsD = ((hi - lo) / h).rounded(.up)
-        let nx = Int(dimsD.x), ny = Int(dimsD.y), nz = Int(dimsD.z)
-        guard nx * ny * nz <= o.maxVoxels else {
-            throw PhantomError("\(context): the crop around \(o.level) is \(nx)x\(ny)x\(nz) voxels at \(h) mm, more than \(o.maxVoxels); use a larger --voxel or a smaller --margin")
+        // Checked in floating point first: a hostile affine can make the box astronomically large.
+        guard dimsD.x.isFinite, dimsD.y.isFinite, dimsD.z.isFinite, dimsD.x * dimsD.y * dimsD.z <= Double(o.maxVoxels) else {
+            throw PhantomError(String(format: "%@: the crop around %@ is %.4g x %.4g x %.4g mm (%.4g x %.4g x %.4g voxels at %g mm), more than %d voxels; use a larger --voxel or a smaller --margin, or check the file's voxel size (the %@ gives %@ mm)",
+                                      context, o.level, hi.x - lo.x, hi.y - lo.y, hi.z - lo.z, dimsD.x, dimsD.y, dimsD.z, h, o.maxVoxels,
+                                      seg.transformSource, (0..<3).map { c in String(format: "%.4g", (SIMD3(seg.affine[c], seg.affine[4 + c], seg.affine[8 + c]) * SIMD3(seg.affine[c], seg.affine[4 + c], seg.affine[8 + c])).sum().squareRoot()) }.joined(separator: " x ")))
         }
+        let nx = Int(dimsD.x), ny = Int(dimsD.y), nz = Int(dimsD.z)
         let first = lo + SIMD3(repeating: h / 2)
         let grid: Grid3D
         do { grid = try Grid3D(nx: nx, ny: ny, nz: nz, spacing: SIMD3(repeating: h / 1000), origin: first / 1000) } catch let e as CoreError {
@@ -127,6 +137,8 @@ public enum SegmentationImporter {
         var cls = [UInt8](repeating: soft, count: nx * ny * nz)
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
             let q = NIfTIImage.index(of: world(i, j, k), inverse: inverse)
+            // Outside the image (or not a number): soft tissue, without an Int conversion that could trap.
+            guard q.x > -1, q.y > -1, q.z > -1, q.x < Double(n.x), q.y < Double(n.y), q.z < Double(n.z) else { continue }
             let f = q.rounded(.down)
             var weights = SIMD4<Double>.zero
             let fx = q.x - f.x, fy = q.y - f.y, fz = q.z - f.z
@@ -170,10 +182,11 @@ public enum SegmentationImporter {
             step += 1
         }
         var ctInverse: (m: [Double], t: SIMD3<Double>)?
-        if let ct { ctInverse = try ct.inverseAffine() }
+        if let ct { ctInverse = try ct.inverseAffine(context: "--ct") }
         func hounsfield(_ p: SIMD3<Double>) -> Double {
             guard let ct, let ctInverse else { return 0 }
             let q = NIfTIImage.index(of: p, inverse: ctInverse)
+            guard q.x > -1, q.y > -1, q.z > -1, q.x < Double(ct.dims.x), q.y < Double(ct.dims.y), q.z < Double(ct.dims.z) else { return -1000 }
             let f = q.rounded(.down)
             var value = 0.0, weight = 0.0
             for c in 0..<8 {
@@ -203,13 +216,14 @@ public enum SegmentationImporter {
         let minHolePixels = max(4, Int((30.0 / (h * h)).rounded()))
         var holeCount = [Int](repeating: 0, count: nx * ny)
         var slicesWithHole = 0
+        var sliceHoles = [[Int]](repeating: [], count: nz)
         for k in 0..<nz {
             var ring = [Bool](repeating: false, count: nx * ny)
             for j in 0..<ny { for i in 0..<nx { ring[j * nx + i] = cls[lin(i, j, k)] == target } }
             guard ring.contains(true) else { continue }
             let closed = erode2D(dilate2D(ring, nx, ny, closeRadius), nx, ny, closeRadius)
             let hole = largestEnclosedRegion(closed, original: ring, nx, ny)
-            if hole.count >= minHolePixels { slicesWithHole += 1; for p in hole { holeCount[p] += 1 } }
+            if hole.count >= minHolePixels { slicesWithHole += 1; sliceHoles[k] = hole; for p in hole { holeCount[p] += 1 } }
         }
         let minCount = max(1, Int((0.3 * Double(slicesWithHole)).rounded(.up)))
         var footprint = holeCount.map { $0 >= minCount }
@@ -223,13 +237,9 @@ public enum SegmentationImporter {
             footprint = dilate2D(cordPixels, nx, ny, max(1, Int((3.0 / h).rounded())))
         }
         let canalPixels = (0..<(nx * ny)).filter { footprint[$0] }
-        let canalY = canalPixels.map { first.y + Double($0 / nx) * h }
-        let canalX = canalPixels.map { first.x + Double($0 % nx) * h }
-        let canalCentre = SIMD2(canalX.reduce(0, +) / Double(canalX.count), canalY.reduce(0, +) / Double(canalY.count))
-        let canalFront = canalY.max()!, canalBack = canalY.min()!
-        let canalHalfWidth = (canalX.max()! - canalX.min()!) / 2 + h / 2
-        // 2-D distance (city-block steps) from each canal pixel to the canal boundary.
-        let edgeDistance = distanceToOutside2D(footprint, nx, ny)
+        guard !canalPixels.isEmpty else {
+            throw PhantomError("\(context): cannot find the vertebral foramen of \(o.level): the ring of its posterior elements encloses no region in enough axial slices; is label \(vertebra) one vertebra?")
+        }
 
         // 5. Body: target-vertebra voxels in front of the canal.
         var bodySum = SIMD3<Double>.zero, bodyCount = 0
@@ -237,7 +247,11 @@ public enum SegmentationImporter {
         var bodyLo = SIMD3(repeating: Double.infinity), bodyHi = SIMD3(repeating: -Double.infinity)
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
             let p = world(i, j, k)
-            guard p.y > canalFront + h, abs(p.x - canalCentre.x) < canalHalfWidth * 2.5 else { continue }
+            // In front of the canal in the canal's own cross-section (a lordotic body's
+            // posterior wall is not at one y for the whole crop).
+            let sec = centreline.section(of: p)
+            let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+            guard sec.v > b, abs(sec.u) < a * 2.5 else { continue }
             bodySum += p; bodyCount += 1; bodyFootprint[j * nx + i] = true
             bodyLo = pointwiseMin(bodyLo, p); bodyHi = pointwiseMax(bodyHi, p)
         } } }
@@ -245,7 +259,7 @@ public enum SegmentationImporter {
         let bodyCentre = bodySum / Double(bodyCount)
 
         // 6. Discs: soft voxels in the body's columns between this body and the next bone.
-        let maxDisc = Int((20.0 / h).rounded())
+        let maxDisc = Int((AnatomyAudit.maxDiscRunMm / h).rounded(.down))
         for j in 0..<ny { for i in 0..<nx where bodyFootprint[j * nx + i] {
             var top = -1, bottom = nz
             for k in 0..<nz where cls[lin(i, j, k)] == target { top = max(top, k); bottom = min(bottom, k) }
@@ -253,51 +267,116 @@ public enum SegmentationImporter {
             for (start, dir) in [(top + 1, 1), (bottom - 1, -1)] {
                 var k = start, run: [Int] = []
                 while k >= 0, k < nz, run.count <= maxDisc, cls[lin(i, j, k)] == soft { run.append(lin(i, j, k)); k += dir }
-                // Keep the run when it ends on bone or at the edge of the crop.
-                if run.count <= maxDisc, k < 0 || k >= nz || cls[lin(i, j, k)] != soft { for m in run { labels[m] = L.disc } }
+                // A disc lies between two endplates: keep the run only when it ends on bone.
+                if run.count <= maxDisc, k >= 0, k < nz, cls[lin(i, j, k)] == target || cls[lin(i, j, k)] == otherBone {
+                    for m in run { labels[m] = L.disc }
+                }
             }
         } }
 
-        // 7. Canal contents by rule, cord from its label when present.
+        // 7. Canal contents in cross-sections perpendicular to the canal centreline: the
+        // bony canal is the ellipse of the foramen's second moments (interpolated between
+        // levels) plus the enclosed region of this level's ring in each slice; inside it the
+        // dural sac (an ellipse inset by the epidural space), its dura, CSF, and the cord
+        // from the segmentation's cord label (only inside the sac) or from the morphometry.
         let epiduralFront = 1.5, epiduralSide = 1.5, epiduralBack = morphometry?.isLumbar ?? true ? 3.5 : 2.0
         let duraThickness = max(0.5, h)
-        var sacSum = SIMD2<Double>.zero, sacCount = 0
-        var sacDepth = [Double](repeating: -1, count: nx * ny)   // mm inside the sac, -1 outside
-        for p in canalPixels {
-            let y = first.y + Double(p / nx) * h
-            let d = Double(edgeDistance[p]) * h
-            let need = y < canalCentre.y - 1 ? epiduralBack : y > canalFront - 2 ? epiduralFront : epiduralSide
-            if d >= need { sacDepth[p] = d - need; sacSum += SIMD2(first.x + Double(p % nx) * h, y); sacCount += 1 }
-        }
-        guard sacCount > 0 else { throw PhantomError("\(context): the vertebral foramen of \(o.level) is too small for a dural sac at \(h) mm") }
-        let sacCentre = sacSum / Double(sacCount)
         let hasCordLabel = cls.contains(cord)
-        let zTop = first.z + Double(nz - 1) * h
+        // Distance [mm] from every voxel to the nearest bone or disc: the epidural space
+        // lines the bony canal wherever the ellipse and the real canal disagree.
+        var hard = [Bool](repeating: false, count: cls.count)
+        for idx in 0..<cls.count where cls[idx] == target || cls[idx] == otherBone || labels[idx] == L.disc { hard[idx] = true }
+        let wallDistance = chamferDistance(to: hard, nx: nx, ny: ny, nz: nz, h: h)
         let conusTip = bodyCentre.z - 0.6 * (bodyHi.z - bodyLo.z) / 2
-        for k in 0..<nz { for p in canalPixels {
-            let i = p % nx, j = p / nx, idx = lin(i, j, k)
-            guard cls[idx] == soft || cls[idx] == cord else { continue }
-            if labels[idx] == L.disc { continue }
-            let w = world(i, j, k)
-            if sacDepth[p] < 0 { labels[idx] = L.epiduralFat; continue }
-            if sacDepth[p] < duraThickness { labels[idx] = L.dura; continue }
-            labels[idx] = L.csf
-            if hasCordLabel {
-                if cls[idx] == cord { labels[idx] = L.spinalCord }
-            } else if let m = morphometry, m.cordWidth > 0 {
-                var scale = 1.0
-                if m.hasConus { scale = w.z <= conusTip ? 0 : min(1, ((w.z - conusTip) / max(1, zTop - conusTip)).squareRoot()) }
-                let u = (w.x - sacCentre.x) / (m.cordWidth / 2 * scale), v = (w.y - sacCentre.y) / (m.cordDepth / 2 * scale)
-                if scale > 0, u * u + v * v <= 1 { labels[idx] = L.spinalCord }
-            }
-            if labels[idx] == L.csf, morphometry.map({ $0.cordWidth == 0 || $0.hasConus }) ?? !hasCordLabel {
-                let u = (w.x - sacCentre.x) / max(h, canalHalfWidth * 0.5), v = (w.y - sacCentre.y) / max(h, (canalFront - canalBack) * 0.3)
-                if u * u + v * v <= 1 { labels[idx] = L.caudaEquina }
-            }
-        } }
-        // Cord voxels outside the canal footprint (mask bleeding) stay cord if soft.
-        if hasCordLabel { for idx in 0..<cls.count where cls[idx] == cord && labels[idx] == L.muscle { labels[idx] = L.spinalCord } }
+        let zTop = first.z + Double(nz - 1) * h
+        var inHole = [Bool](repeating: false, count: nx * ny)
+        for k in 0..<nz {
+            for p in sliceHoles[k] { inHole[p] = true }
+            defer { for p in sliceHoles[k] { inHole[p] = false } }
+            for j in 0..<ny { for i in 0..<nx {
+                let idx = lin(i, j, k)
+                guard cls[idx] == soft || cls[idx] == cord, labels[idx] != L.disc else { continue }
+                let w = world(i, j, k)
+                let sec = centreline.section(of: w)
+                let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+                let inCanal = (sec.u / a) * (sec.u / a) + (sec.v / b) * (sec.v / b) <= 1 || inHole[j * nx + i]
+                guard inCanal else { continue }
+                // Sac: from epiduralBack in front of the back of the canal to epiduralFront
+                // behind its front, epiduralSide from each side (at least 2 mm across).
+                let sacA = max(2, a - epiduralSide), sacB = max(2, b - (epiduralFront + epiduralBack) / 2)
+                let sacV = (epiduralBack - epiduralFront) / 2
+                let su = sec.u / sacA, sv = (sec.v - sacV) / sacB
+                let wall = wallDistance[idx]
+                guard su * su + sv * sv <= 1, wall > epiduralFront else { labels[idx] = L.epiduralFat; continue }
+                let iu = sec.u / max(h / 2, sacA - duraThickness), iv = (sec.v - sacV) / max(h / 2, sacB - duraThickness)
+                guard iu * iu + iv * iv <= 1, wall > epiduralFront + duraThickness else { labels[idx] = L.dura; continue }
+                labels[idx] = L.csf
+                if hasCordLabel {
+                    if cls[idx] == cord { labels[idx] = L.spinalCord }
+                } else if let m = morphometry, m.cordWidth > 0 {
+                    var scale = 1.0
+                    if m.hasConus { scale = w.z <= conusTip ? 0 : min(1, ((w.z - conusTip) / max(1, zTop - conusTip)).squareRoot()) }
+                    let u = sec.u / (m.cordWidth / 2 * scale), v = (sec.v - sacV) / (m.cordDepth / 2 * scale)
+                    if scale > 0, u * u + v * v <= 1 { labels[idx] = L.spinalCord }
+                }
+                if labels[idx] == L.csf, morphometry.map({ $0.cordWidth == 0 || $0.hasConus }) ?? !hasCordLabel {
+                    let u = sec.u / max(h, sacA * 0.6), v = (sec.v - sacV) / max(h, sacB * 0.6)
+                    if u * u + v * v <= 1 { labels[idx] = L.caudaEquina }
+                }
+            } }
+        }
 
+        // 10. Thermocouple sites by anatomy, in the midsagittal cross-section of the canal
+        // nearest mid-body height: from the canal centre forwards (perpendicular to the
+        // centreline) the posterior wall is the first bone; `cord_anterior` is the middle of
+        // the epidural fat between the dura and that wall; backwards, `cord_posterior` the
+        // middle of the posterior epidural fat.
+        func labelAt(_ p: SIMD3<Double>) -> UInt8? {
+            let q = ((p - first) / h).rounded(.toNearestOrEven)
+            guard q.x >= 0, q.y >= 0, q.z >= 0, q.x < Double(nx), q.y < Double(ny), q.z < Double(nz) else { return nil }
+            return labels[lin(Int(q.x), Int(q.y), Int(q.z))]
+        }
+        func isBoneLabel(_ l: UInt8?) -> Bool { l == L.corticalBone || l == L.cancellousBone }
+        let canalLabels: Set<UInt8> = [L.epiduralFat, L.dura, L.csf, L.spinalCord, L.caudaEquina]
+        var placed: (wall: SIMD3<Double>, anterior: SIMD3<Double>, posterior: SIMD3<Double>)?
+        search: for step in 0...Int((10.0 / h).rounded()) {
+            for sign in [1.0, -1.0] where step > 0 || sign > 0 {
+                let c = centreline.point(atZ: bodyCentre.z + sign * Double(step) * h)
+                let sec = centreline.section(of: c.centre)
+                var ex = SIMD3<Double>(1, 0, 0) - sec.tangent.x * sec.tangent
+                ex /= (ex * ex).sum().squareRoot()
+                let t = sec.tangent
+                let ey = SIMD3(t.y * ex.z - t.z * ex.y, t.z * ex.x - t.x * ex.z, t.x * ex.y - t.y * ex.x)
+                let ds = h / 4
+                // Forwards to the wall, remembering the epidural fat met just before it.
+                var d = 0.0, fatStart: Double?, fatEnd: Double?, wallAt: Double?
+                while d < 30 {
+                    let l = labelAt(c.centre + d * ey)
+                    if isBoneLabel(l) { wallAt = d; break }
+                    guard let l, canalLabels.contains(l) else { break }
+                    if l == L.epiduralFat { if fatStart == nil { fatStart = d }; fatEnd = d } else { fatStart = nil; fatEnd = nil }
+                    d += ds
+                }
+                guard let wallAt, d >= 3 else { continue }
+                let anterior = fatStart.flatMap { s in fatEnd.map { (s + $0) / 2 } } ?? max(0, wallAt - max(0.75, h))
+                // Backwards to the end of the canal.
+                var e = 0.0, backStart: Double?, backEnd: Double?
+                while e < 30 {
+                    guard let l = labelAt(c.centre - e * ey), canalLabels.contains(l) else { break }
+                    if l == L.epiduralFat { if backStart == nil { backStart = e }; backEnd = e } else { backStart = nil; backEnd = nil }
+                    e += ds
+                }
+                guard e >= 2 else { continue }
+                let posterior = backStart.flatMap { s in backEnd.map { (s + $0) / 2 } } ?? max(0, e - max(1.0, h))
+                var wallPoint = c.centre + (wallAt + ds) * ey
+                if !isBoneLabel(labelAt(wallPoint)) { wallPoint = c.centre + wallAt * ey }
+                placed = (wallPoint, c.centre + anterior * ey, c.centre - posterior * ey)
+                break search
+            }
+        }
+        guard let placed else {
+            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): along the canal centreline within 10 mm of mid-body height no cross-section has canal tissue from the back of the canal to the posterior wall")
+        }
         // 8. Pedicles, trajectories, exiting roots.
         func isTargetBone(_ p: SIMD3<Double>) -> Bool {
             let q = ((p - first) / h).rounded(.toNearestOrEven)
@@ -307,27 +386,56 @@ public enum SegmentationImporter {
         }
         var axes: [PedicleAxis] = []
         var rootSites: [SIMD3<Double>] = []
-        let bodyDepth = bodyHi.y - canalFront
+        // The body depth along the canal section's anterior axis, from the posterior wall
+        // to the anterior cortex, at mid-body height.
+        let wallSection = centreline.section(of: placed.wall)
+        var midEx = SIMD3<Double>(1, 0, 0) - wallSection.tangent.x * wallSection.tangent
+        midEx /= (midEx * midEx).sum().squareRoot()
+        let tm = wallSection.tangent
+        let midEy = SIMD3(tm.y * midEx.z - tm.z * midEx.y, tm.z * midEx.x - tm.x * midEx.z, tm.x * midEx.y - tm.y * midEx.x)
+        var bodyDepth = 0.0
+        while bodyDepth < 80, isTargetBone(placed.wall + (bodyDepth + h / 4) * midEy) { bodyDepth += h / 4 }
+        guard bodyDepth >= 10 else {
+            throw PhantomError(String(format: "%@: the body of %@ is %.1f mm deep in front of the posterior wall along the canal's section (at least 10 mm expected); is the vertebra complete in the image?", context, o.level, bodyDepth))
+        }
+        let canalAxes = centreline.halfAxes(atZ: wallSection.centre.z)
         for s in [-1.0, 1.0] {
-            var sum = SIMD3<Double>.zero, count = 0
+            // The isthmus: the narrowest section of the pedicle between the back and the
+            // front of the canal (bone beside the canal, binned along the section's
+            // anterior axis v); the axis passes through its centroid.
+            let binCount = max(2, Int((2 * canalAxes.depth / h).rounded(.up)) + 1)
+            var binSums = [SIMD3<Double>](repeating: .zero, count: binCount), binCounts = [Int](repeating: 0, count: binCount)
             for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
                 let p = world(i, j, k)
-                let lateral = s * (p.x - canalCentre.x)
-                guard p.y >= canalCentre.y, p.y <= canalFront + h, lateral > canalHalfWidth * 0.6, lateral < canalHalfWidth + 9 else { continue }
-                sum += p; count += 1
+                guard abs(p.z - bodyCentre.z) < 25 else { continue }
+                let sec = centreline.section(of: p)
+                let (a, b) = centreline.halfAxes(atZ: sec.centre.z)
+                let lateral = s * sec.u
+                guard lateral > a * 0.6, lateral < a + 12, sec.v >= -b, sec.v <= b else { continue }
+                let bin = min(binCount - 1, max(0, Int(((sec.v + b) / (2 * b) * Double(binCount - 1)).rounded())))
+                binSums[bin] += p; binCounts[bin] += 1
             } } }
-            guard count > 0 else {
+            guard let fullest = binCounts.max(), fullest > 0 else {
                 throw PhantomError("\(context): cannot find the \(s < 0 ? "left" : "right") pedicle of \(o.level) beside the canal")
             }
-            let isthmus = sum / Double(count)
-            // Among trajectories through the isthmus converging 5-30 degrees, keep the one
-            // that stays in the vertebra's bone longest (ties: closest to 20 % of the body
-            // half-width from the midline, 62 % of the body depth).
+            // Sections under a third of the fullest one are the pedicle's ends (the lamina
+            // junction, the body), not its waist.
+            let candidates = binCounts.indices.filter { binCounts[$0] * 3 >= fullest }
+            let waist = candidates.min { binCounts[$0] < binCounts[$1] || (binCounts[$0] == binCounts[$1] && $0 < $1) }!
+            var isthmusSum = SIMD3<Double>.zero, isthmusCount = 0
+            for bin in max(0, waist - 1)...min(binCount - 1, waist + 1) where binCounts[bin] * 3 >= fullest {
+                isthmusSum += binSums[bin]; isthmusCount += binCounts[bin]
+            }
+            let isthmus = isthmusSum / Double(isthmusCount)
+            // Among trajectories through the isthmus converging 5-30 degrees and ending at
+            // `pedicleTargetDepth` of the body depth, keep the one that stays in the
+            // vertebra's bone longest (ties: target closest to 20 % of the body half-width
+            // from the midline).
             var best: (score: Double, penalty: Double, axis: PedicleAxis)?
             for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
-                for fy in [0.55, 0.62, 0.7] {
-                    let targetPoint = SIMD3(canalCentre.x + s * fx * (bodyHi.x - bodyLo.x) / 2, canalFront + fy * bodyDepth,
-                                            0.5 * (isthmus.z + bodyCentre.z))
+                for fy in [pedicleTargetDepth] {
+                    var targetPoint = placed.wall + fy * bodyDepth * midEy + s * fx * (bodyHi.x - bodyLo.x) / 2 * midEx
+                    targetPoint.z = 0.5 * (isthmus.z + bodyCentre.z)
                     let dir = (targetPoint - isthmus) / ((targetPoint - isthmus) * (targetPoint - isthmus)).sum().squareRoot()
                     let medial = atan2(-s * dir.x, dir.y) * 180 / .pi
                     guard medial >= 5, medial <= 30 else { continue }
@@ -343,7 +451,7 @@ public enum SegmentationImporter {
                     let samples = max(2, Int(length / 0.25))
                     for m in 0...samples where isTargetBone(lastBone + (targetPoint - lastBone) * (Double(m) / Double(samples))) { inside += 1 }
                     let score = Double(inside) / Double(samples + 1)
-                    let penalty = abs(fx - 0.2) + abs(fy - 0.62)
+                    let penalty = abs(fx - 0.2)
                     if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty) {
                         best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000))
                     }
@@ -356,18 +464,59 @@ public enum SegmentationImporter {
             // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
             var zBottom = isthmus.z
             while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
-            let site = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
-            let path = [SIMD3(sacCentre.x + s * max(0, canalHalfWidth - 3), sacCentre.y, zBottom + 3), site,
-                        SIMD3(isthmus.x + s * 12, canalFront + 6, zBottom - 14)]
+            // The ganglion lies in the foramen, below the pedicle and behind the disc: the
+            // soft voxel nearest to 3.5 mm under the pedicle that neither is nor touches
+            // disc (searched within 6 mm; ties to the first in index order).
+            let guess = SIMD3(isthmus.x, isthmus.y, zBottom - 3.5)
+            var site = guess
+            let reach = Int((6.0 / h).rounded(.up))
+            let g = ((guess - first) / h).rounded(.toNearestOrEven)
+            var bestDistance = Double.infinity
+            if g.x.isFinite {
+                let gi = Int(g.x), gj = Int(g.y), gk = Int(g.z)
+                for k in max(0, gk - reach)...max(0, min(nz - 1, gk + reach)) where k < nz {
+                    for j in max(0, gj - reach)...max(0, min(ny - 1, gj + reach)) where j < ny {
+                        for i in max(0, gi - reach)...max(0, min(nx - 1, gi + reach)) where i < nx {
+                            let m = lin(i, j, k)
+                            guard cls[m] == soft, labels[m] != L.disc else { continue }
+                            let d = world(i, j, k) - guess
+                            let dd = (d * d).sum()
+                            guard dd < bestDistance else { continue }
+                            let touchesDisc = [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)].contains { o in
+                                let a = i + o.0, b = j + o.1, c = k + o.2
+                                return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && labels[lin(a, b, c)] == L.disc
+                            }
+                            if !touchesDisc { bestDistance = dd; site = world(i, j, k) }
+                        }
+                    }
+                }
+            }
+            let start = centreline.point(atZ: zBottom + 3).centre
+            let startHalfWidth = centreline.halfAxes(atZ: zBottom + 3).width
+            let path = [start + SIMD3(s * max(0, startHalfWidth - 3), (epiduralBack - epiduralFront) / 2, 0), site,
+                        SIMD3(isthmus.x + s * 12, placed.wall.y + 6, zBottom - 14)]
             rootSites.append(site)
             paintRoot(path, radius: 1.8, labels: &labels, cls: cls, first: first, h: h, nx: nx, ny: ny, nz: nz)
+        }
+
+        // Perineural fat keeps the roots off the discs (the exiting root crosses the
+        // foramen above the disc, in fat).
+        for idx in 0..<labels.count where labels[idx] == L.nerveRoot {
+            let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
+            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                let a = i + di, b = j + dj, c = k + dk
+                if a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz, labels[lin(a, b, c)] == L.disc { labels[idx] = L.epiduralFat; break }
+            }
         }
 
         // 9. Optional tumour in the body.
         var tumorCentre: SIMD3<Double>?
         if let tumorLabel = o.tumor.label {
             let r = o.tumorDiameterMm / 2
-            let c = SIMD3(bodyCentre.x, canalFront + 0.4 * bodyDepth, bodyCentre.z) + o.tumorOffsetMm
+            // 40 % of the body depth in front of the posterior wall, mid-body height (as generated).
+            var c = placed.wall + 0.4 * bodyDepth * midEy
+            c.z = bodyCentre.z
+            c += o.tumorOffsetMm
             for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where cls[lin(i, j, k)] == target {
                 let d = world(i, j, k) - c
                 if (d * d).sum() <= r * r { labels[lin(i, j, k)] = tumorLabel }
@@ -375,46 +524,56 @@ public enum SegmentationImporter {
             tumorCentre = c / 1000
         }
 
-        // 10. Thermocouple sites, on the canal's midline column at mid-body height.
-        // Along the canal's midline column, from the back of the canal forwards: the first
-        // soft voxel is behind the posterior epidural space, the first bone after it is the
-        // posterior wall. The slice nearest mid-body height where the column is open is used.
-        let midK0 = max(0, min(nz - 1, Int(((bodyCentre.z - first.z) / h).rounded())))
-        let midI = max(0, min(nx - 1, Int(((canalCentre.x - first.x) / h).rounded())))
-        func isBone(_ j: Int, _ k: Int) -> Bool { cls[lin(midI, j, k)] == target || cls[lin(midI, j, k)] == otherBone }
-        var column: (k: Int, back: Int, wall: Int)?
-        let footprintJ = (0..<ny).filter { footprint[$0 * nx + midI] }
-        if let jLow = footprintJ.min(), let jHigh = footprintJ.max() {
-            search: for step in 0...Int((10.0 / h).rounded()) {
-                for k in Set([midK0 - step, midK0 + step]).sorted() where k >= 0 && k < nz {
-                    var j = jLow
-                    while j <= jHigh, isBone(j, k) { j += 1 }
-                    guard j <= jHigh else { continue }
-                    let back = j
-                    while j < ny - 1, !isBone(j, k) { j += 1 }
-                    guard cls[lin(midI, j, k)] == target, Double(j - back) * h >= 3 else { continue }
-                    column = (k, back, j)
-                    break search
-                }
-            }
-        }
-        guard let column else {
-            throw PhantomError("\(context): cannot place the canal thermocouples of \(o.level): no open canal on its midline within 10 mm of mid-body height")
-        }
-        let wall = world(midI, column.wall, column.k)
-        let back = world(midI, column.back, column.k)
         let sites: [String: SIMD3<Double>] = [
-            "cord_anterior": (wall - SIMD3(0, max(0.75, h), 0)) / 1000,
-            "cord_posterior": (back + SIMD3(0, max(1.0, h), 0)) / 1000,
+            "cord_anterior": placed.anterior / 1000,
+            "cord_posterior": placed.posterior / 1000,
             "root_left": rootSites[0] / 1000,
             "root_right": rootSites[1] / 1000,
-            "posterior_wall": wall / 1000,
+            "posterior_wall": placed.wall / 1000,
         ]
         let name = o.name ?? "\(o.level.uppercased())-real"
         let phantom = Phantom(name: name, grid: grid, labels: labels, legend: PhantomLabels.legend(for: labels),
                               landmarks: Landmarks(pedicleLeft: axes[0], pedicleRight: axes[1], tumorCenter: tumorCentre, sites: sites))
         try phantom.validate(context: "\(context) import")
         return phantom
+    }
+
+    /// How far beyond the vertebra's bounding box the crop reaches craniocaudally [mm], so
+    /// that the neighbours' endplates close the discs: a lumbar disc is at most 12-15 mm
+    /// tall (Zhou et al. 2000, Phantoms/README reference 4).
+    static let discReachMm = 14.0
+    /// Where a transpedicular target lies: this fraction of the body depth in front of the
+    /// posterior wall (the anterior half, as in the generated phantoms; Phantoms/README.md).
+    static let pedicleTargetDepth = 0.62
+
+    /// Chamfer distance [mm] from each voxel to the nearest `target` voxel (0 on them),
+    /// two raster passes over the 26-neighbourhood with weights h, h sqrt 2, h sqrt 3
+    /// (within 8 % of the Euclidean distance; Borgefors 1984, Distance transformations in
+    /// arbitrary dimensions, CVGIP 27:321-345).
+    static func chamferDistance(to target: [Bool], nx: Int, ny: Int, nz: Int, h: Double) -> [Double] {
+        var d = target.map { $0 ? 0.0 : Double.infinity }
+        var forward: [(Int, Int, Int, Double)] = []
+        for dk in -1...0 { for dj in -1...1 { for di in -1...1 {
+            let order = (dk * 3 + dj) * 3 + di
+            guard order < 0 else { continue }
+            forward.append((di, dj, dk, h * Double(abs(di) + abs(dj) + abs(dk)).squareRoot()))
+        } } }
+        for pass in 0..<2 {
+            let sign = pass == 0 ? 1 : -1
+            for kk in 0..<nz { for jj in 0..<ny { for ii in 0..<nx {
+                let i = pass == 0 ? ii : nx - 1 - ii, j = pass == 0 ? jj : ny - 1 - jj, k = pass == 0 ? kk : nz - 1 - kk
+                let idx = (k * ny + j) * nx + i
+                var v = d[idx]
+                guard v > 0 else { continue }
+                for (di, dj, dk, w) in forward {
+                    let a = i + sign * di, b = j + sign * dj, c = k + sign * dk
+                    guard a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz else { continue }
+                    v = min(v, d[(c * ny + b) * nx + a] + w)
+                }
+                d[idx] = v
+            } } }
+        }
+        return d
     }
 
     static func paintRoot(_ path: [SIMD3<Double>], radius: Double, labels: inout [UInt8], cls: [UInt8], first: SIMD3<Double>,

@@ -50,7 +50,7 @@ public struct VertebraPhantomOptions: Sendable, Equatable {
         }
         guard tumorOffsetMm.x.isFinite, tumorOffsetMm.y.isFinite, tumorOffsetMm.z.isFinite,
               abs(tumorOffsetMm.x) <= 20, abs(tumorOffsetMm.y) <= 20, abs(tumorOffsetMm.z) <= 15 else {
-            throw PhantomError("tumour offset \(tumorOffsetMm) mm is invalid: at most 20 mm across, 20 mm anteroposterior and 15 mm vertical")
+            throw PhantomError("tumour offset \(String(format: "%g, %g, %g", tumorOffsetMm.x, tumorOffsetMm.y, tumorOffsetMm.z)) mm is invalid: at most 20 mm across, 20 mm anteroposterior and 15 mm vertical")
         }
         guard marginMm.isFinite, marginMm >= 0, marginMm <= 30 else {
             throw PhantomError("margin \(marginMm) mm is invalid: use 0 to 30 mm")

@@ -22,6 +22,8 @@ struct PhantomImportCommand: ParsableCommand {
     @Option(name: .customLong("tumor-offset"), help: "Shift of the tumour centre, x,y,z in mm (RAS).") var tumorOffset: String?
     @Option(help: "Phantom name (default <level>-real).") var name: String?
     @Option(name: .shortAndLong, help: "Output .vox file.") var output: String
+    @Flag(help: "Write the phantom even when the anatomy audit fails; the findings are stored in the file as audit_warning lines.")
+    var force = false
 
     func run() throws {
         var o = SegmentationImportOptions()
@@ -36,7 +38,16 @@ struct PhantomImportCommand: ParsableCommand {
         let start = Date()
         let seg = try NIfTIImage.read(from: URL(fileURLWithPath: segmentation))
         let ctImage = try ct.map { try NIfTIImage.read(from: URL(fileURLWithPath: $0)) }
-        let phantom = try SegmentationImporter.makePhantom(segmentation: seg, ct: ctImage, options: o, context: segmentation)
+        var phantom = try SegmentationImporter.makePhantom(segmentation: seg, ct: ctImage, options: o, context: segmentation)
+        let audit = AnatomyAudit.run(phantom)
+        if !audit.passed {
+            let findings = audit.findings.map { "  " + $0.description }.joined(separator: "\n")
+            guard force else {
+                throw PhantomError("\(segmentation): the phantom imported at \(o.level) fails the anatomy audit (\(audit.findings.count) finding\(audit.findings.count == 1 ? "" : "s"); rules in docs/vox-format.md), nothing written:\n\(findings)\nuse --force to write it anyway with these warnings stored in the file")
+            }
+            phantom.auditWarnings = audit.findings.map(\.description)
+            FileHandle.standardError.write(Data("warning: the anatomy audit failed; writing \(output) anyway (--force) with the warnings stored in it:\n\(findings)\n".utf8))
+        }
         try phantom.write(to: URL(fileURLWithPath: output))
         let g = phantom.grid
         print("wrote \(output): \(phantom.name) from \(segmentation) (\(seg.dims.x)x\(seg.dims.y)x\(seg.dims.z), \(seg.orientationCode), \(seg.transformSource)), \(g.nx)x\(g.ny)x\(g.nz) = \(g.voxelCount) voxels at \(voxel) mm, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")

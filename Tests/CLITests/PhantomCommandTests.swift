@@ -61,4 +61,28 @@ final class PhantomCommandTests: XCTestCase {
         try run(["phantom", "export", vox, "-o", dir.appendingPathComponent("labels.txt").path], expect: 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.vox").path), "no output after a failure")
     }
+
+    /// `phantom import` refuses a phantom that fails the anatomy audit (exit 2, the rule and
+    /// where), writes it with --force (warnings stored, shown by `info`), and says so when
+    /// a CT is passed as the segmentation. Uses ../shared/data/segmentations when present.
+    func testImportAuditForceAndCTDetection() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/segmentations")
+        let lumbar = folder.appendingPathComponent("totalseg-lumbar-seg.nii.gz").path
+        guard FileManager.default.fileExists(atPath: lumbar) else { throw XCTSkip("\(folder.path) is absent") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vox = dir.appendingPathComponent("L5.vox").path
+        // L5 at 3 mm: the sac breaks up where the canal turns into the sacrum (a known limit).
+        let refused = try run(["phantom", "import", lumbar, "--level", "L5", "--voxel", "3", "-o", vox], expect: 2).err
+        XCTAssertTrue(refused.contains("fails the anatomy audit") && refused.contains("sac-one-tube") && refused.contains("--force"), refused)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: vox), "nothing written")
+        let forced = try run(["phantom", "import", lumbar, "--level", "L5", "--voxel", "3", "-o", vox, "--force"], expect: 0).err
+        XCTAssertTrue(forced.contains("warning: the anatomy audit failed"), forced)
+        let info = try run(["phantom", "info", vox], expect: 0).out
+        XCTAssertTrue(info.contains("anatomy audit: FAILED") && info.contains("written despite a failed audit (--force)"), info)
+        let ct = try run(["phantom", "import", folder.appendingPathComponent("totalseg-example-ct.nii.gz").path, "-o", vox + "2"], expect: 2).err
+        XCTAssertTrue(ct.contains("this looks like a CT"), ct)
+    }
 }
