@@ -45,7 +45,9 @@ public enum ProbePreset {
                          segments: [.electrode(.active, length: 0.4 * active), .insulation(length: 0.2 * active),
                                     .electrode(.returning, length: 0.4 * active)],
                          cooling: coolant,
-                         thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0)],
+                         // The junction sits in the tissue at the tip surface, outside the
+                         // cooled lumen (it reads tissue, not the coolant-held metal).
+                         thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0, radialOffset: gaugeDiameter[17]! / 2)],
                          controlThermocouple: 0, preset: preset)
         }
         if preset == "articulating-bipolar" {
