@@ -26,10 +26,10 @@ import AblasimCore
 /// tissue node counts at alpha rho_n. This is Peaceman's well model written per face.
 ///
 /// Measured on a translation-invariant cylinder (ValidationTests.ElectrodeNearFieldTests,
-/// equivalent radius of the discrete electrode from the far field): within 5 % of r_e for
-/// r_e / h from 0.2 to 3 and any axis offset tried, 26 % small at r_e / h = 0.1 with an
-/// off-centre axis; without the correction the equivalent radius is set by the voxels
-/// (0.25 to 7 times r_e).
+/// equivalent radius of the discrete electrode from the far field): 0.905 to 1.046 r_e for
+/// r_e / h from 0.2 to 3 and the axis offsets tried (worst: a thin shaft off-centre in its
+/// voxel), 0.74 r_e at r_e / h = 0.1 off-centre; without the correction the equivalent radius
+/// is set by the voxels (0.25 to 7 times r_e).
 public enum ElectrodeNearField {
     /// Peaceman's equivalent radius of one Dirichlet node over the voxel size,
     /// exp(-(Euler gamma + 1.5 ln 2)) (Peaceman 1978).
