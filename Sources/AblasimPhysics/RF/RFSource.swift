@@ -314,9 +314,10 @@ public final class RFSource: HeatSource {
     /// within 3 voxels when all eight neighbours are shaft.
     func read(_ tc: ProbeThermocouple, of p: Int, solver: PennesSolver<Float>) -> Double {
         if options.electrodeModel == .nearField, tc.radialOffset == nil, let n = probes[p].thermocouples.firstIndex(of: tc),
-           thermocoupleState.indices.contains(p) {
+           thermocoupleState.indices.contains(p), thermocoupleState[p][n].isFinite {
             return thermocoupleState[p][n]
         }
+        // (Before the first update the steel has no temperature yet: the tissue at the surface.)
         let x = grid.index(position(of: tc, probe: p))
         let t = solver.temperature
         let n = grid.dims
