@@ -12,6 +12,10 @@ import AblasimCore
 import AblasimPhysics
 
 let args = CommandLine.arguments.dropFirst()
+if args.first == "electrode" {
+    try electrodeStudy(Array(args.dropFirst()))
+    exit(0)
+}
 let simulated = args.first.flatMap(Double.init) ?? 180
 let threads = args.dropFirst().first.flatMap(Int.init) ?? 2
 let fullGrid = args.contains("--full-grid")

@@ -65,6 +65,16 @@ public final class ElectricPotentialSolver {
     var electrodeFaces: [[(Int, Double)]]
     /// (voxel index, conductance [S]) of every conductor's faces to a grounded boundary.
     var groundFaces: [(Int, Double)] = []
+    /// Multiplier of the conductance of conductor-electrode faces, keyed by
+    /// `faceKey(lower:axis:)` (absent: 1). The RF source sets it from the analytic near
+    /// field of a thin cylindrical electrode (`ElectrodeNearField`), so the electrode's
+    /// true radius, not the voxel size, sets the resistance of the first cell around it.
+    public var electrodeFaceFactors: [Int: Double] = [:]
+
+    /// Key of the face between padded index `lower` and its +x (axis 0), +y (1) or +z (2)
+    /// neighbour.
+    @inline(__always)
+    public static func faceKey(lower: Int, axis: Int) -> Int { lower &* 3 &+ axis }
     private var coarse: CoarseBandSolver?
     // Conjugate-gradient work vectors on the fine level.
     private let r: Field3D<Double>, z: Field3D<Double>, p: Field3D<Double>, q: Field3D<Double>
@@ -133,26 +143,27 @@ public final class ElectricPotentialSolver {
         var ground: [(Int, Double)] = []
         let grounded = boundary == .grounded
         let sb = s.base, rb = ro.base, sink = fine.sink.base
-        // One face between voxel indices a < b along an axis with area/distance `area`.
-        func addFace(_ a: Int, _ b: Int, _ area: Double, _ target: UnsafeMutablePointer<Double>) {
+        let factors = electrodeFaceFactors
+        // One face between voxel indices a < b along `axis` with area/distance `area`.
+        func addFace(_ a: Int, _ b: Int, _ axis: Int, _ area: Double, _ target: UnsafeMutablePointer<Double>) {
             let ra = rb[a], rbb = rb[b]
             if ra == Self.conductor && rbb == Self.conductor {
                 let sa = sb[a], sc = sb[b]
                 if sa + sc > 0 { target[a] = 2 * sa * sc / (sa + sc) * area }
             } else if ra == Self.conductor && rbb >= 0 {
-                let g = sb[a] * area
+                let g = sb[a] * area * (factors[Self.faceKey(lower: a, axis: axis)] ?? 1)
                 if g > 0 { sink[a] += g; faces[Int(rbb)].append((a, g)) }
             } else if rbb == Self.conductor && ra >= 0 {
-                let g = sb[b] * area
+                let g = sb[b] * area * (factors[Self.faceKey(lower: a, axis: axis)] ?? 1)
                 if g > 0 { sink[b] += g; faces[Int(ra)].append((b, g)) }
             }
         }
         let sy = s.strideY, sz = s.strideZ
         for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
             let a = s.index(i, j, k)
-            if i + 1 < nx { addFace(a, a + 1, ax, fine.gx.base) }
-            if j + 1 < ny { addFace(a, a + sy, ay, fine.gy.base) }
-            if k + 1 < nz { addFace(a, a + sz, az, fine.gz.base) }
+            if i + 1 < nx { addFace(a, a + 1, 0, ax, fine.gx.base) }
+            if j + 1 < ny { addFace(a, a + sy, 1, ay, fine.gy.base) }
+            if k + 1 < nz { addFace(a, a + sz, 2, az, fine.gz.base) }
             if grounded && rb[a] == Self.conductor {
                 // Half a cell of tissue to the 0 V face: 2 sigma A / h per outer face.
                 var outer = 0.0

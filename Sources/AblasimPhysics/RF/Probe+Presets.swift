@@ -20,19 +20,28 @@
 ///   cooled; control thermocouple at the tip; zone-edge thermocouples on the shaft surface at
 ///   10, 15 and 20 mm from the centre of the gap (the zone centre).
 /// - `monopolar-<G>g-<L>mm`: conventional uncooled monopolar cannula (osteoid osteoma
-///   technique: 17 G electrode, 90 C, calibration-targets.md), gauges 17/18/20/22 G
-///   (OD 1.473, 1.270, 0.908, 0.718 mm, ISO 9626) and exposed tips of 5, 7 and 10 mm; tip
-///   thermocouple; current returns through the grounding pad.
+///   technique: 17 G electrode, 90 C, calibration-targets.md), gauges 16/17/18/20/22 G
+///   (OD 1.651, 1.473, 1.270, 0.908, 0.718 mm: the nominal needle ODs, each inside its
+///   ISO 9626 range, e.g. 16 G 1.600-1.690 mm, 22 G 0.698-0.730 mm) and exposed tips of 5, 7,
+///   10 and 15 mm (Goldberg 1995 tested 0.5-8 cm, validation-set.md 1.3); current returns
+///   through the grounding pad. The generator's thermocouple sits inside the tip
+///   (`tip`, in the steel: it reads the metal, with a 0.2 s response time, assumed for
+///   a junction potted in a needle tip; no manufacturer value was available); a second one
+///   at mid-tip (`mid-tip`) is read-only, for studies of where the control junction sits.
 public enum ProbePreset {
     /// Outer diameters of needle gauges [m] (ISO 9626 nominal values).
-    static let gaugeDiameter: [Int: Double] = [17: 1.473e-3, 18: 1.270e-3, 20: 0.908e-3, 22: 0.718e-3]
+    static let gaugeDiameter: [Int: Double] = [16: 1.651e-3, 17: 1.473e-3, 18: 1.270e-3, 20: 0.908e-3, 22: 0.718e-3]
+    /// Exposed tip lengths of the monopolar presets [mm].
+    static let monopolarTips = [5, 7, 10, 15]
+    /// Assumed response time of a thermocouple junction in a needle tip [s] (see above).
+    static let tipThermocoupleLag = 0.2
     /// Assumed coolant temperature [C] and film coefficient [W/(m^2 K)] (see above).
     static let coolant = ProbeCooling(coolantTemperature: 20, filmCoefficient: 3000)
 
     /// Names of every preset.
     public static var names: [String] {
         var n = ["cooled-bipolar-10", "cooled-bipolar-15", "cooled-bipolar-20", "articulating-bipolar"]
-        for g in gaugeDiameter.keys.sorted() { for l in [5, 7, 10] { n.append("monopolar-\(g)g-\(l)mm") } }
+        for g in gaugeDiameter.keys.sorted() { for l in monopolarTips { n.append("monopolar-\(g)g-\(l)mm") } }
         return n
     }
 
@@ -45,7 +54,9 @@ public enum ProbePreset {
                          segments: [.electrode(.active, length: 0.4 * active), .insulation(length: 0.2 * active),
                                     .electrode(.returning, length: 0.4 * active)],
                          cooling: coolant,
-                         thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0)],
+                         // The junction sits in the tissue at the tip surface, outside the
+                         // cooled lumen (it reads tissue, not the coolant-held metal).
+                         thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0, radialOffset: gaugeDiameter[17]! / 2)],
                          controlThermocouple: 0, preset: preset)
         }
         if preset == "articulating-bipolar" {
@@ -61,10 +72,11 @@ public enum ProbePreset {
             let parts = preset.dropFirst("monopolar-".count).split(separator: "-")
             if parts.count == 2, parts[0].hasSuffix("g"), parts[1].hasSuffix("mm"),
                let g = Int(parts[0].dropLast()), let l = Int(parts[1].dropLast(2)),
-               let d = gaugeDiameter[g], [5, 7, 10].contains(l) {
+               let d = gaugeDiameter[g], monopolarTips.contains(l) {
                 return Probe(name: name, entry: entry, tip: tip, radius: d / 2,
                              segments: [.electrode(.active, length: Double(l) * mm)],
-                             thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0)],
+                             thermocouples: [ProbeThermocouple(name: "tip", distanceFromTip: 0, timeConstant: tipThermocoupleLag),
+                                             ProbeThermocouple(name: "mid-tip", distanceFromTip: Double(l) * mm / 2, timeConstant: tipThermocoupleLag)],
                              controlThermocouple: 0, preset: preset)
             }
         }

@@ -39,11 +39,17 @@ public struct ProbeThermocouple: Sendable, Equatable {
     public var name: String
     /// Distance from the tip back along the shaft [m] (0 at the tip).
     public var distanceFromTip: Double
-    /// Distance from the shaft axis [m]; nil puts the junction on the shaft surface.
+    /// Distance from the shaft axis [m]; nil puts the junction in the shaft (it then reads
+    /// the steel's temperature there in the near-field model, the tissue at the shaft
+    /// surface in the voxel model).
     public var radialOffset: Double?
+    /// First-order response time of the junction [s] (0: none): the reading follows
+    /// dT_read/dt = (T - T_read) / tau.
+    public var timeConstant: Double
 
-    public init(name: String, distanceFromTip: Double, radialOffset: Double? = nil) {
+    public init(name: String, distanceFromTip: Double, radialOffset: Double? = nil, timeConstant: Double = 0) {
         self.name = name; self.distanceFromTip = distanceFromTip; self.radialOffset = radialOffset
+        self.timeConstant = timeConstant
     }
 }
 
@@ -117,6 +123,9 @@ public struct Probe: Sendable, Equatable {
         }
         for t in thermocouples where !(t.distanceFromTip.isFinite && t.distanceFromTip >= -0.02 && t.distanceFromTip <= length) {
             throw bad("thermocouple '\(t.name)' at \(t.distanceFromTip * 1000) mm from the tip is not on the shaft (0 to \(length * 1000) mm)")
+        }
+        for t in thermocouples where !(t.timeConstant.isFinite && t.timeConstant >= 0 && t.timeConstant <= 60) {
+            throw bad("thermocouple '\(t.name)' time constant \(t.timeConstant) s is not valid; use 0 to 60 s")
         }
         if let c = controlThermocouple, !thermocouples.indices.contains(c) {
             throw bad("control thermocouple \(c) does not exist; the probe has \(thermocouples.count)")

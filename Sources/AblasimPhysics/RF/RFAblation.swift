@@ -2,9 +2,10 @@ import AblasimCore
 
 /// Entry point for RF ablation: places probes in a thermal model and returns the source.
 public enum RFAblation {
-    /// Rasterizes the probes, paints each cooled probe's shaft into `model` as a
-    /// `.cooledSurface` material (coolant temperature held every step, film coefficient to
-    /// the tissue), and returns the `RFSource` bound to those materials. Probe `c` runs on
+    /// Rasterizes the probes, paints each probe's shaft into `model` (near-field model: a
+    /// `.fixedTemperature` material held at the steel shaft's temperature every step;
+    /// voxel model: cooled shafts as a `.cooledSurface` at the coolant temperature with the
+    /// film coefficient to the tissue), and returns the `RFSource` bound to those materials. Probe `c` runs on
     /// generator channel `c`.
     ///
     /// Throws `PhysicsError.invalidInput` for a probe outside the grid, probes whose shafts
@@ -39,7 +40,13 @@ public enum RFAblation {
         }
         var materials: [Int?] = []
         for (p, r) in zip(probes, rasters) {
-            if let c = p.cooling {
+            if options.electrodeModel == .nearField {
+                // The steel shaft holds its own temperature (`ElectrodeShaft`); coolant and
+                // film act inside it.
+                let index = try model.addMaterial(.fixedTemperature(name: "probe:\(p.name)"))
+                model.paint(r.voxels, material: index)
+                materials.append(p.cooling == nil ? nil : index)
+            } else if let c = p.cooling {
                 let index = try model.addMaterial(.cooledSurface(name: "probe:\(p.name)", filmCoefficient: c.filmCoefficient))
                 model.paint(r.voxels, material: index)
                 materials.append(index)

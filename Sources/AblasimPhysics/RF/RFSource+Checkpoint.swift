@@ -30,6 +30,11 @@ extension RFSource: Checkpointable {
         w.write(UInt64(combined.count))
         combined.withUnsafeBufferPointer { w.write(raw: $0) }
         w.write(combinedWeights)
+        // Near-field model: the steel shafts and the filtered thermocouples.
+        w.write(thermal != nil)
+        for sh in shafts { w.write(sh.temperature) }
+        for tc in thermocoupleState { w.write(tc) }
+        for r in rolledOff { w.write(r) }
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -108,5 +113,19 @@ extension RFSource: Checkpointable {
         combined = savedCombined
         combinedSum = savedCombined.reduce(0) { $0 + Double($1) }
         combinedWeights = savedCombinedWeights
+        let coupled = try r.readBool()
+        for sh in shafts {
+            let t = try r.readDoubles()
+            guard t.count == sh.count else { throw CoreError("\(r.context): checkpoint holds \(t.count) shaft segments where probe '\(sh.probe.name)' has \(sh.count)") }
+            sh.temperature = t
+        }
+        for p in thermocoupleState.indices {
+            let t = try r.readDoubles()
+            guard t.count == thermocoupleState[p].count else { throw CoreError("\(r.context): checkpoint holds \(t.count) thermocouples where probe '\(probes[p].name)' has \(thermocoupleState[p].count)") }
+            thermocoupleState[p] = t
+        }
+        for c in rolledOff.indices { rolledOff[c] = try r.readBool() }
+        shaftsStarted = coupled
+        thermal = nil  // rebuilt from the solver's materials on the next update
     }
 }

@@ -13,9 +13,22 @@ public enum RFDomain: Sendable, Equatable {
     case box(margin: Double)
 }
 
+/// How the probe's shaft meets the tissue.
+public enum ElectrodeModel: String, Sendable, Equatable {
+    /// The electrode's true radius sets the conductance (electric and thermal) of the first
+    /// cell around the shaft through the analytic near field of a cylinder; the shaft is a
+    /// steel fin with its own temperature (`ElectrodeNearField`, `ElectrodeShaft`). Default.
+    case nearField = "near-field"
+    /// The shaft is its rasterized voxels and nothing else (before the near-field model):
+    /// electrode voxels at the potential, uncooled shafts are tissue, cooled shafts hold the
+    /// coolant through a film on the voxel faces. Kept to measure what the near field changes.
+    case voxel
+}
+
 /// Numerical options of the RF source.
 public struct RFOptions: Sendable, Equatable {
     public var conductivity: RFConductivityModel = .standard
+    public var electrodeModel: ElectrodeModel = .nearField
     /// nil: `.box(margin: 15 mm)` when every probe is bipolar, `.fullGrid` otherwise.
     /// RFSourceTests.testBoxSolveMatchesFullGrid: with a 10 mm bipolar probe at 1 mm the
     /// 15 mm box changes Q by 0.45 % (relative L2) and the impedance by 0.3 %, a 20 mm box by
@@ -59,7 +72,22 @@ public struct RFOptions: Sendable, Equatable {
 
 /// Something the generator did that the run should report.
 public struct RFEvent: Sendable, Equatable {
-    public enum Kind: String, Sendable { case impedanceCutout = "impedance-cutout", resumed }
+    public enum Kind: String, Sendable {
+        /// The impedance rose above the cut-out threshold (`RFCutout.riseFactor` times its
+        /// minimum) and the generator switched the channel off.
+        case impedanceCutout = "impedance-cutout"
+        /// The channel came back after the cut-out pause.
+        case resumed
+        /// Roll-off: the impedance first rose above `RFEvent.rollOffFactor` times its
+        /// minimum since the channel (re)started (tissue at the electrode desiccating),
+        /// reported whether or not a cut-out follows.
+        case rollOff = "roll-off"
+    }
+    /// Rise of the impedance over its minimum reported as roll-off: 1.5 (assumed; half the
+    /// usual cut-out rise of 2, the onset of the impedance rise of desiccation that
+    /// impedance-controlled generators react to, e.g. Ha et al. 2014 in
+    /// ../shared/data/validation-set.md 1.8).
+    public static let rollOffFactor = 1.5
     public var time: Double
     public var channel: String
     public var kind: Kind
@@ -114,8 +142,14 @@ public final class RFSource: HeatSource {
     /// Drift checks done and their wall time [s].
     public internal(set) var driftChecks = 0
     public internal(set) var driftCheckSeconds = 0.0
-    /// Power deposited in the tissue in the last update, integral of Q dV [W].
+    /// Power deposited in the tissue in the last update, integral of Q dV [W] (the Joule
+    /// heat of the channels, before the near-field model moves part of it to the shafts).
     public internal(set) var depositedPower = 0.0
+    /// Near-field model, last update: Joule heat moved from the tissue to the steel shafts
+    /// [W], and the heat the shafts' near-field correction added to the tissue [W] (the
+    /// solver's own conduction to the held shaft voxels not included).
+    public internal(set) var shaftHeating = 0.0
+    public internal(set) var shaftExchangeCorrection = 0.0
 
     let executor: SlabExecutor
     let potential: ElectricPotentialSolver
@@ -129,7 +163,7 @@ public final class RFSource: HeatSource {
     private var potentials: [[Double]] = []
     /// Channel admittance over the active channels [S].
     public private(set) var admittance: [[Double]] = []
-    private var patterns: [[Float]] = []
+    var patterns: [[Float]] = []
     /// The heated box inside the solve box (origin relative to the solve box, size): where
     /// the patterns are stored and Q is added.
     public internal(set) var heatOrigin = SIMD3<Int>.zero, heatSize = SIMD3<Int>.zero
@@ -137,8 +171,8 @@ public final class RFSource: HeatSource {
     /// far below the 1 % energy-balance requirement; the tail is spread thinly over a large
     /// volume where it would warm the tissue by hundredths of a degree).
     static let heatTail = 1e-3
-    private var pairs: [(Int, Int)] = []
-    private var weights: [Double] = []
+    var pairs: [(Int, Int)] = []
+    var weights: [Double] = []
     var states: [GeneratorState]
     var solved = false
     var circuitDirty = true
@@ -146,8 +180,25 @@ public final class RFSource: HeatSource {
     /// Vaporization factor `RFConductivityModel.collapse` of every solve-box voxel at the
     /// last re-solve (1 where the tissue was below the onset).
     let collapseAtSolve: Field3D<Float>
-    private let shaftVoxels: Set<Int>
+    let shaftVoxels: Set<Int>
     private let coolantVoxels: [(voxels: [Int], temperature: Double)]
+    /// Near-field model: the steel shaft of each probe, the faces between the shafts and the
+    /// tissue, the electrode faces whose heating is split with the metal (RFSource+Shaft).
+    var shafts: [ElectrodeShaft] = []
+    var shaftFaces: [[ElectrodeNearField.Face]] = []
+    var thermal: ShaftCoupling? = nil
+    /// The shafts' temperatures have been set (first step or a checkpoint).
+    var shaftsStarted = false
+    var splitFaces: [SplitFace] = []
+    var splitHeat: [[Double]] = []
+    /// Filtered reading of each probe's on-shaft thermocouples [C] (their lag).
+    var thermocoupleState: [[Double]] = []
+    /// Q scale of the last step relative to sum_n w_n pattern_n (vaporization renormalization).
+    var lastRenormalization = 1.0
+    /// Ring of tissue voxels around every shaft: included in `heatedRegion`.
+    var ringBox: (lo: SIMD3<Int>, hi: SIMD3<Int>)? = nil
+    /// Channels already reported as rolled off since their last (re)start.
+    var rolledOff: [Bool] = []
 
     init(name: String, grid: Grid3D, probes: [Probe], generators: [RFGenerator], rasters: [ProbeRaster],
          coolingMaterials: [Int?], options: RFOptions, executor: SlabExecutor) throws {
@@ -199,7 +250,13 @@ public final class RFSource: HeatSource {
         states = generators.map { _ in GeneratorState() }
         collapseAtSolve = Field3D(nx: size.x, ny: size.y, nz: size.z, repeating: 1)
         shaftVoxels = Set(rasters.flatMap(\.voxels))
-        coolantVoxels = zip(probes, rasters).compactMap { p, r in p.cooling.map { (r.voxels, $0.coolantTemperature) } }
+        rolledOff = probes.map { _ in false }
+        if options.electrodeModel == .nearField {
+            coolantVoxels = []
+            setUpNearField()
+        } else {
+            coolantVoxels = zip(probes, rasters).compactMap { p, r in p.cooling.map { (r.voxels, $0.coolantTemperature) } }
+        }
     }
 
     /// Temperature control samples the probe thermocouple once per step: an assumed
@@ -219,7 +276,13 @@ public final class RFSource: HeatSource {
          "rf.solve_box_voxels": Double(boxSize.x * boxSize.y * boxSize.z), "rf.heated_box_voxels": Double(heatSize.x * heatSize.y * heatSize.z)]
     }
 
-    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { (boxOrigin &+ heatOrigin, heatSize) }
+    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? {
+        guard let ring = ringBox else { return (boxOrigin &+ heatOrigin, heatSize) }
+        let lo0 = boxOrigin &+ heatOrigin
+        guard all(heatSize .> .zero) else { return (ring.lo, ring.hi &- ring.lo &+ 1) }
+        let lo = pointwiseMin(lo0, ring.lo), hi = pointwiseMax(lo0 &+ heatSize &- 1, ring.hi)
+        return (lo, hi &- lo &+ 1)
+    }
 
     public func channelSamples() -> [ChannelSample] {
         zip(probes, states).map { p, s in
@@ -250,6 +313,11 @@ public final class RFSource: HeatSource {
     /// the junction (shaft voxels excluded, weights renormalized); the nearest tissue voxel
     /// within 3 voxels when all eight neighbours are shaft.
     func read(_ tc: ProbeThermocouple, of p: Int, solver: PennesSolver<Float>) -> Double {
+        if options.electrodeModel == .nearField, tc.radialOffset == nil, let n = probes[p].thermocouples.firstIndex(of: tc),
+           thermocoupleState.indices.contains(p), thermocoupleState[p][n].isFinite {
+            return thermocoupleState[p][n]
+        }
+        // (Before the first update the steel has no temperature yet: the tissue at the surface.)
         let x = grid.index(position(of: tc, probe: p))
         let t = solver.temperature
         let n = grid.dims
@@ -284,6 +352,7 @@ public final class RFSource: HeatSource {
             throw PhysicsError.invalidInput("RF source was built for a \(grid.nx)x\(grid.ny)x\(grid.nz) grid, the solver has \(solver.grid.nx)x\(solver.grid.ny)x\(solver.grid.nz)")
         }
         holdCoolant(solver)
+        if options.electrodeModel == .nearField && thermal == nil { buildCoupling(solver) }
         if !solved {
             try resolve(solver)
             lastDriftCheck = time
@@ -305,6 +374,7 @@ public final class RFSource: HeatSource {
             if let until = states[c].cutUntil, time >= until {
                 states[c].cutUntil = nil
                 states[c].minImpedance = .infinity
+                rolledOff[c] = false
                 events.append(RFEvent(time: time, channel: probes[c].name, kind: .resumed, impedance: states[c].impedance ?? .nan))
             }
             let p = states[c].command(generators[c], time: time, dt: dt, tc: reading)
@@ -320,6 +390,10 @@ public final class RFSource: HeatSource {
             let z = voltages[a] != 0 && current != 0 ? voltages[a] / current : 1 / admittance[a][a]
             states[c].impedance = z
             states[c].minImpedance = min(states[c].minImpedance, z)
+            if !rolledOff[c], z > RFEvent.rollOffFactor * states[c].minImpedance {
+                rolledOff[c] = true
+                events.append(RFEvent(time: time, channel: probes[c].name, kind: .rollOff, impedance: z))
+            }
             if let co = generators[c].cutout, z > co.riseFactor * states[c].minImpedance {
                 states[c].cutUntil = co.pause.map { time + $0 } ?? .infinity
                 events.append(RFEvent(time: time, channel: probes[c].name, kind: .impedanceCutout, impedance: z))
@@ -341,6 +415,7 @@ public final class RFSource: HeatSource {
         }
         weights = pairs.map { (a, b) in a == b ? voltages[a] * voltages[a] : 2 * voltages[a] * voltages[b] }
         depositedPower = addHeating(into: solver)
+        if options.electrodeModel == .nearField { try shaftStep(solver) }
     }
 
     private func holdCoolant(_ solver: PennesSolver<Float>) {
@@ -567,7 +642,8 @@ public final class RFSource: HeatSource {
                         }
                     } }
                 }
-                // Tissue-electrode faces: all to the tissue voxel.
+                // Tissue-electrode faces: all to the tissue voxel (the near-field model later
+                // moves half of it to the shaft, `splitHeat`).
                 for (e, faces) in potential.electrodeFaces.enumerated() {
                     let uc = electrodeValue[e][c], ud = electrodeValue[e][d]
                     for (p, g) in faces { q[p] += g * (uc - pc[p]) * (ud - pd[p]) }
@@ -617,6 +693,7 @@ public final class RFSource: HeatSource {
         }
         acc.removeAll()
         patterns = out
+        if options.electrodeModel == .nearField { buildSplitFaces(psi: psi, electrodeValue: electrodeValue) }
         combined = []; combinedWeights = []
     }
 
@@ -704,6 +781,7 @@ public final class RFSource: HeatSource {
         // corrected; everything is scaled so the total stays the channels' power.
         let corrections = vaporizationCorrections(solver)
         var sf = Float(scale)
+        lastCorrections = corrections
         if !corrections.isEmpty {
             var delta = 0.0
             for (l, ratio) in corrections { delta += Double(combined[l]) * Double(ratio - 1) }
@@ -727,6 +805,7 @@ public final class RFSource: HeatSource {
                 return s * volume
             }
         }
+        lastRenormalization = Double(sf) / scale
         var extra = 0.0
         for (l, ratio) in corrections {
             let (i, j, k) = (l % hs.x, l / hs.x % hs.y, l / (hs.x * hs.y))
@@ -739,6 +818,8 @@ public final class RFSource: HeatSource {
 
     /// Sum of `combined` over the heated box (kept with it).
     var combinedSum = 0.0
+    /// Vaporization corrections of the last step (heated-box index, Q ratio).
+    var lastCorrections: [(Int, Float)] = []
 }
 
 /// User + system CPU time of this process [s].
