@@ -84,6 +84,7 @@ private struct NullKeeping: Encodable {
         if let st = s.statistics { try c.encode(st, forKey: Key("statistics")) } else { try c.encodeNil(forKey: Key("statistics")) }
         try c.encode(s.parameters, forKey: Key("parameters"))
         try c.encode(s.version, forKey: Key("version"))
+        if let a = s.anatomyAudit { try c.encode(a, forKey: Key("anatomyAudit")) } else { try c.encodeNil(forKey: Key("anatomyAudit")) }
     }
 
     private struct ZonesNulls: Encodable {

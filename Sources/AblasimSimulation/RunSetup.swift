@@ -19,6 +19,9 @@ public struct RunSetup {
     public let tumorMask: [Bool]
     /// Simulated time the protocol needs [s] (sequential RF runs one channel after another).
     public let duration: Double
+    /// The phantom's anatomy audit findings (and warnings stored by a forced import), for
+    /// summary.json and the report.
+    public let anatomyAudit: [String]
 
     /// Default probe presets per RF mode. Cooled bipolar 15 mm: an active length that fits a
     /// lumbar body along the transpedicular axis without reaching back into the pedicle
@@ -118,7 +121,15 @@ public struct RunSetup {
         let tumorLabels = Set(phantom.legend.filter { $0.value.hasPrefix("tumor") }.keys)
         return RunSetup(phantom: phantom, scenario: scenario, model: model, sources: sources, probes: probes, tips: tips,
                         thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
-                        duration: duration)
+                        duration: duration, anatomyAudit: auditFindings(phantom))
+    }
+
+    /// Audit findings of `phantom`: the stored warnings of a forced import, then what the
+    /// audit finds now (a user's own .vox is audited too), each once.
+    static func auditFindings(_ phantom: Phantom) -> [String] {
+        var out = phantom.auditWarnings
+        for f in AnatomyAudit.run(phantom).findings.map(\.description) where !out.contains(f) { out.append(f) }
+        return out
     }
 
     /// The reference tissue table with the scenario's overrides. An override must change a

@@ -22,6 +22,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// The parameters that applied to the run, typed, by dotted key (`Scenario.registry`).
     public var parameters: [String: ScenarioValue]
     public var version: String
+    /// Anatomy audit findings of the phantom (AnatomyAudit, and warnings an import stored
+    /// with --force); null in summaries written before the audit existed.
+    public var anatomyAudit: [String]? = nil
 
     public struct Probe: Codable, Equatable, Sendable {
         public var name: String

@@ -99,11 +99,13 @@ public final class ScenarioRun {
         // The potential solves are part of the source updates; shown on their own too.
         let solves = statistics.filter { $0.key.hasSuffix("potential_solve_wall_s") }.values.reduce(0, +)
         if solves > 0 { timing["potential_solves"] = solves }
-        return RunSummary(
+        var summary = RunSummary(
             phantom: setup.phantom.name, modality: setup.scenario.modality.rawValue, probes: probes,
             simulatedS: simulation.time, wallS: wallTime, voxels: setup.phantom.grid.voxelCount,
             steps: simulation.solver.stepCount, dtS: simulation.solver.dt, zones: zone.summary,
             thermocouples: tcs, flags: flags, interlock: interlock, timing: timing, statistics: statistics,
             parameters: setup.scenario.parameterValues(), version: version)
+        summary.anatomyAudit = setup.anatomyAudit
+        return summary
     }
 }

@@ -26,3 +26,21 @@ final class TypedParametersTests: XCTestCase {
         XCTAssertEqual(back.parameters, s.parameterValues())
     }
 }
+
+/// The phantom's anatomy audit findings reach summary.json and the report.
+final class AnatomyAuditOutputTests: XCTestCase {
+    func testAuditFindingsAreWrittenAndShown() throws {
+        var out = try makeRunOutput()
+        let finding = "cord-in-sac: 12 spinal_cord voxels touch muscle; first at voxel (1, 2, 3), (0.5, -20.0, 4.0) mm"
+        out.summary.anatomyAudit = [finding]
+        let raw = try JSONSerialization.jsonObject(with: try SummaryJSON.encode(out.summary)) as! [String: Any]
+        XCTAssertEqual(raw["anatomy_audit"] as? [String], [finding])
+        XCTAssertEqual(try SummaryJSON.decode(try SummaryJSON.encode(out.summary)).anatomyAudit, [finding])
+        let v = out.volumes
+        let html = try HTMLReport.render(ReportInput(summary: out.summary, thermocouples: out.thermocouples, generator: out.generator,
+                                                     grid: out.grid, tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: out.labelLegend))
+        XCTAssertTrue(html.contains("<ul id=\"anatomy-audit\"><li>cord-in-sac: 12 spinal_cord voxels"), "the report lists the finding")
+        out.summary.anatomyAudit = nil
+        XCTAssertTrue((try JSONSerialization.jsonObject(with: try SummaryJSON.encode(out.summary)) as! [String: Any])["anatomy_audit"] is NSNull)
+    }
+}
