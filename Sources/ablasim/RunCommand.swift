@@ -67,6 +67,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also write volumes.vti for ParaView.") var vti = false
     @Flag(help: "No progress line or final table.") var quiet = false
     @Flag(name: .customLong("fail-on-flag"), help: "Exit 1 when any safety flag is raised.") var failOnFlag = false
+    @Flag(name: .customLong("check-bounds"), help: "Verify after every step that no voxel leaves the maximum-principle bounds of the held, boundary, initial and arterial temperatures (plus what sources add); a violation stops the run (exit 3).") var checkBounds = false
 
     /// The scenario this command line describes.
     func makeScenario() throws -> Scenario {
@@ -127,6 +128,7 @@ struct RunCommand: ParsableCommand {
         let phantom = try Phantom.read(from: phantomURL)
         let executor = scenario.threads.map { SlabExecutor(threads: $0) } ?? .allCores
         let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor)
+        runner.simulation.solver.checkBounds = checkBounds
         if resuming { try runner.restore(from: checkpointURL) }
 
         let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
