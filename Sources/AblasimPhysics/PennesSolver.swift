@@ -108,7 +108,6 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         self.boundary = boundary
         self.executor = executor
         self.arterial = arterialTemperature
-        maximumPrinciple = MaximumPrincipleTables(materials: materials, freezing: freezing, boundary: boundary, arterial: arterialTemperature)
         planeOutside = [UInt8](repeating: 0, count: grid.nz)
         temperature = Field3D(grid: grid, repeating: S(initialTemperature))
         scratch = Field3D(grid: grid, repeating: S(initialTemperature))
@@ -116,6 +115,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         scratch.fillHalo(S(boundary.haloTemperature))
         codes = Field3D(grid: grid, repeating: MaterialCode.halo)
         codes.setInterior(labels)
+        maximumPrinciple = MaximumPrincipleTables(materials: materials, freezing: freezing, boundary: boundary, arterial: arterialTemperature, codes: codes)
         source = Field3D(grid: grid, repeating: 0)
         cem43 = Field3D(grid: grid, repeating: 0)
         omega = Field3D(grid: grid, repeating: 0)

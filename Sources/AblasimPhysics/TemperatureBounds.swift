@@ -46,7 +46,11 @@ struct MaximumPrincipleTables<S: BinaryFloatingPoint & SIMDScalar> {
     /// Temperatures that act on tissue besides the voxels: T_a where perfused, the boundary's unless insulated.
     let fixed: [Double]
 
-    init(materials: [ThermalMaterial], freezing: FreezingModel?, boundary: OuterBoundary, arterial: Double) {
+    /// Padded indices of the non-tissue voxels (probe, coolant, cryo surfaces): the codes
+    /// only gain the coagulated bit during a run, so the list is fixed at init.
+    let heldVoxels: [Int]
+
+    init(materials: [ThermalMaterial], freezing: FreezingModel?, boundary: OuterBoundary, arterial: Double, codes: Field3D<UInt8>) {
         var inv = [S](repeating: 0, count: MaterialCode.count)
         var perfused = false
         for (m, material) in materials.enumerated() where m < MaterialCode.maxMaterials {
@@ -57,6 +61,12 @@ struct MaximumPrincipleTables<S: BinaryFloatingPoint & SIMDScalar> {
             if t.perfusionRate > 0 { perfused = true }
         }
         inverseCapacity = inv
+        var held: [Int] = []
+        for k in 0..<codes.nz { for j in 0..<codes.ny {
+            let r = codes.row(j, k), o = codes.index(0, j, k)
+            for i in 0..<codes.nx where inv[Int(r[i])] == 0 { held.append(o + i) }
+        } }
+        heldVoxels = held
         var fixed: [Double] = []
         if perfused { fixed.append(arterial) }
         if boundary != .insulated { fixed.append(boundary.haloTemperature) }
@@ -64,7 +74,7 @@ struct MaximumPrincipleTables<S: BinaryFloatingPoint & SIMDScalar> {
     }
 
     /// The extremes a step starts from: of every voxel (tissue and held; with `includeTissue`
-    /// false the held voxels only) and the fixed temperatures, and the sources' largest heating
+    /// false the held voxels only, from `heldVoxels`) and the fixed temperatures, and the sources' largest heating
     /// and cooling rates Q/C_min [K/s] (cooling <= 0 <= heating). Per plane, combined in
     /// plane order (min and max are exact: the same for every thread count).
     func extremes(temperature t: Field3D<S>, codes c: Field3D<UInt8>, source q: Field3D<S>,
@@ -82,11 +92,6 @@ struct MaximumPrincipleTables<S: BinaryFloatingPoint & SIMDScalar> {
                                 if includeTissue {
                                     let e = rowExtremesSIMD(t.row(j, k), count: nx)
                                     l = Swift.min(l, e.min); h = Swift.max(h, e.max)
-                                } else {
-                                    let tr = t.row(j, k), cr = c.row(j, k)
-                                    for i in 0..<nx where invC[Int(cr[i])] == 0 {
-                                        l = Swift.min(l, tr[i]); h = Swift.max(h, tr[i])
-                                    }
                                 }
                                 let qe = rowExtremesSIMD(q.row(j, k), count: nx)
                                 guard qe.min != 0 || qe.max != 0 else { continue }
@@ -104,6 +109,9 @@ struct MaximumPrincipleTables<S: BinaryFloatingPoint & SIMDScalar> {
             } }
         }
         var b = TemperatureBounds(lower: lo.min() ?? .infinity, upper: hi.max() ?? -.infinity)
+        if !includeTissue {
+            for v in heldVoxels { b = b.union(TemperatureBounds(lower: Double(t.base[v]), upper: Double(t.base[v]))) }
+        }
         for f in fixed { b = b.union(TemperatureBounds(lower: f, upper: f)) }
         return (b, heat.max() ?? 0, cool.min() ?? 0)
     }
