@@ -161,6 +161,31 @@ final class MaximumPrincipleTests: XCTestCase {
         XCTAssertGreaterThan(hs.runEnvelope!.upper, Double(hs.temperature[4, 3, 3]))
     }
 
+    /// Rejections depend only on exact per-plane minima and maxima: the checked super-steps
+    /// give the same bits for 1, 2 and 3 threads, halvings included.
+    func testCheckedSuperStepsAreDeterministic() throws {
+        func run(threads: Int) throws -> PennesSolver<Float> {
+            var m = ThermalModel(grid: try Grid3D(nx: 9, ny: 9, nz: 9, isotropic: 1e-3), uniform: try table.tissue(named: "cancellous_bone"))
+            let probe = try m.addMaterial(.fixedTemperature(name: "probe"))
+            m.paint((2..<7).map { m.linear(4, 4, $0) }, material: probe)
+            m.freezing = .standard
+            m.superTimeStepping = try SuperTimeStepping(superStep: 10)
+            let s = try m.makeSolver(Float.self, boundary: .heldBeyondGrid(37), executor: SlabExecutor(threads: threads))
+            for _ in 0..<4 {
+                s.holdTemperature(material: probe, at: -90)
+                try s.step()
+            }
+            return s
+        }
+        let one = try run(threads: 1)
+        XCTAssertGreaterThan(one.rejectedSuperSteps, 0, "the case exercises the fallback")
+        for n in [2, 3] {
+            let other = try run(threads: n)
+            XCTAssertEqual(other.rejectedSuperSteps, one.rejectedSuperSteps)
+            XCTAssertEqual(other.temperature.interior(), one.temperature.interior(), "\(n) threads")
+        }
+    }
+
     /// The row kernels: SIMD equals the scalar reference on random rows with NaN and bounds.
     func testBoundsKernelsMatchScalar() {
         var rng = SplitMix(seed: 7)
