@@ -45,6 +45,25 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     private var stages: [(a: Double, b: Double)] = []
     /// Warm-row flags of the phase-change kernel's two registers.
     private let warmRows: WarmRows?
+    /// What the maximum-principle bounds need besides the state (`TemperatureBounds`).
+    let maximumPrinciple: MaximumPrincipleTables<S>
+    /// The state at the start of a super-step, restored when a stage leaves its bounds.
+    private var superStepStart: Field3D<S>?
+    /// Per plane: whether a row written in the current stage left the step's bounds.
+    private var planeOutside: [UInt8]
+    /// Super-steps (or halves of them) redone as two halves because a stage left the
+    /// step's maximum-principle bounds, and explicit stages taken, since init.
+    public private(set) var rejectedSuperSteps = 0
+    public private(set) var stagesTaken = 0
+    /// `--check-bounds`: after every step verify that the whole field lies within the run's
+    /// maximum-principle envelope (`TemperatureBounds`); a violation throws `.runtime`
+    /// naming the voxel, its temperature and the bound.
+    public var checkBounds = false
+    /// Off: plain RKL1 super-steps, unchecked (the scheme before 2026-12-04; tests show what
+    /// it did).
+    var monotoneSuperSteps = true
+    /// The run's envelope so far (set by the first checked step).
+    var envelope: TemperatureBounds?
 
     /// Fraction of the stability limit used when no step is given.
     public static var defaultSafety: Double { 0.9 }
@@ -89,12 +108,14 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         self.boundary = boundary
         self.executor = executor
         self.arterial = arterialTemperature
+        planeOutside = [UInt8](repeating: 0, count: grid.nz)
         temperature = Field3D(grid: grid, repeating: S(initialTemperature))
         scratch = Field3D(grid: grid, repeating: S(initialTemperature))
         temperature.fillHalo(S(boundary.haloTemperature))
         scratch.fillHalo(S(boundary.haloTemperature))
         codes = Field3D(grid: grid, repeating: MaterialCode.halo)
         codes.setInterior(labels)
+        maximumPrinciple = MaximumPrincipleTables(materials: materials, freezing: freezing, boundary: boundary, arterial: arterialTemperature, codes: codes)
         source = Field3D(grid: grid, repeating: 0)
         cem43 = Field3D(grid: grid, repeating: 0)
         omega = Field3D(grid: grid, repeating: 0)
@@ -230,7 +251,9 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     /// super-time-stepping), then dose, T_max/T_min and coagulation on the new state. Throws `.runtime` naming the voxel when the new
     /// state is not finite.
     public func step() throws {
+        if checkBounds { widenEnvelope() }
         advanceTemperature()
+        if checkBounds { try verifyEnvelope() }
         try accumulateDose(over: dt)
     }
 
@@ -240,15 +263,68 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func advanceTemperature() {
-        if let freezingTables = phaseChange?.tables, let warm = warmRows, !stages.isEmpty {
-            advanceStage(dt: stages[0].b, tables: coefficients.tables)
-            for stage in stages.dropFirst() {
-                // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}. Fine
-                // slabs: the ice ball's planes cost several times the rest.
-                let t = temperature, tn = scratch, c = codes, q = source
-                let a = S(stage.a), b = S(stage.b), nx = grid.nx, ny = grid.ny
+        if phaseChange != nil, warmRows != nil, !stages.isEmpty {
+            superStep(length: dt, stages: stages)
+        } else {
+            advanceStage(dt: dt, tables: coefficients.tables)
+            stagesTaken += 1
+        }
+        time += dt
+        stepCount += 1
+    }
+
+    /// One RKL1 super-step that keeps the discrete maximum principle. RKL1 is not monotone
+    /// (its stages combine Y_{j-1} and Y_{j-2} with a negative weight, and no explicit
+    /// method is monotone beyond one forward-Euler step per stage), and with freezing its
+    /// stage recursion, which is bounded for a fixed linear operator, meets an operator
+    /// that changes within the super-step (a voxel leaving the mushy zone gets 20 times
+    /// stiffer): next to a probe at -90 C stages overshot to -135 C. So every stage is
+    /// checked against the step's bounds (`TemperatureBounds`); a stage outside them rejects
+    /// the super-step, the start state is restored and the interval is taken as two halves,
+    /// each checked the same way, down to plain explicit steps (monotone within the
+    /// stability limit). Accepted super-steps are unmodified RKL1 (consistent,
+    /// conservative); the result always lies within the bounds (docs/cryo.md).
+    private func superStep(length: Double, stages plan: [(a: Double, b: Double)]) {
+        let bounds = monotoneSuperSteps
+            ? maximumPrinciple.stepBounds(temperature: temperature, codes: codes, source: source, length: length, executor: executor)
+            : TemperatureBounds(lower: -.infinity, upper: .infinity)
+        if superStepStart == nil { superStepStart = Field3D(grid: grid, repeating: 0) }
+        superStepStart!.copy(from: temperature)
+        if runStages(plan, within: bounds) { return }
+        temperature.copy(from: superStepStart!)
+        rejectedSuperSteps += 1
+        let half = length / 2
+        let s = SuperTimeStepping.stages(for: half, explicitLimit: stabilityLimit)
+        for _ in 0..<2 {
+            if s > 1 {
+                superStep(length: half, stages: SuperTimeStepping.stageCoefficients(stages: s, superStep: half))
+            } else {
+                advanceStage(dt: half, tables: coefficients.tables)
+                stagesTaken += 1
+            }
+        }
+    }
+
+    /// The stages of one super-step; false (and the remaining stages skipped) as soon as a
+    /// stage writes a voxel outside `bounds`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    private func runStages(_ plan: [(a: Double, b: Double)], within bounds: TemperatureBounds) -> Bool {
+        guard let freezingTables = phaseChange?.tables, let warm = warmRows else { return false }
+        let lower = S(bounds.lower - TemperatureBounds.tolerance), upper = S(bounds.upper + TemperatureBounds.tolerance)
+        let limits = (lower, upper)
+        advanceStage(dt: plan[0].b, tables: coefficients.tables, within: limits)
+        stagesTaken += 1
+        if planeOutside.contains(where: { $0 != 0 }) { return false }
+        for stage in plan.dropFirst() {
+            // T holds Y_{j-1}, the scratch Y_{j-2}; the stage writes Y_j over Y_{j-2}. Fine
+            // slabs: the ice ball's planes cost several times the rest.
+            let t = temperature, tn = scratch, c = codes, q = source
+            let a = S(stage.a), b = S(stage.b), nx = grid.nx, ny = grid.ny
+            planeOutside.withUnsafeMutableBufferPointer { outside in
                 executor.forEachSlab(planes: grid.nz, slabsPerThread: 8) { planes in
                     for k in planes {
+                        var bad = 0
                         for j in 0..<ny {
                             let o = t.index(0, j, k)
                             let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
@@ -256,30 +332,34 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                             phaseChangeLegendreRowSIMD(row, count: nx, a: a, b: b, tables: freezingTables,
                                                        stencilWarm: warm.stencilWarm(j, k, andPrevious: true))
                             warm.recordWritten(j, k, warm: phaseChangeRowIsWarm(tn.base + o, count: nx, tables: freezingTables))
+                            bad += rowCountOutsideSIMD(tn.base + o, count: nx, lower: lower, upper: upper)
                         }
+                        outside[k] = bad > 0 ? 1 : 0
                     }
                 }
-                swap(&temperature, &scratch)
-                warm.swapRegisters()
             }
-        } else {
-            advanceStage(dt: dt, tables: coefficients.tables)
+            swap(&temperature, &scratch)
+            warm.swapRegisters()
+            stagesTaken += 1
+            if planeOutside.contains(where: { $0 != 0 }) { return false }
         }
-        time += dt
-        stepCount += 1
+        return true
     }
 
     /// One explicit stage of `stepSize` [s] (`tables` hold the Pennes coefficients for it).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    private func advanceStage(dt stepSize: Double, tables: PennesTables<S>) {
+    private func advanceStage(dt stepSize: Double, tables: PennesTables<S>, within limits: (S, S)? = nil) {
         let t = temperature, tn = scratch, c = codes, q = source
         let freezingTables = phaseChange?.tables, step = S(stepSize), warm = warmRows
         let nx = grid.nx, ny = grid.ny
         // Sources hold probe voxels between steps: the flags of T are counted afresh.
         if let freezingTables, let warm { warm.recount(t, tables: freezingTables, executor: executor) }
+        planeOutside.withUnsafeMutableBufferPointer { outside in
         executor.forEachSlab(planes: grid.nz, slabsPerThread: freezingTables == nil ? 1 : 8) { planes in
             for k in planes {
+                var bad = 0
+                defer { outside[k] = bad > 0 ? 1 : 0 }
                 for j in 0..<ny {
                     let o = t.index(0, j, k)
                     let row = PennesRow(t: t.base + o, tNew: tn.base + o, label: c.base + o, q: q.base + o,
@@ -290,8 +370,10 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
                     } else {
                         pennesRowSIMD(row, count: nx, tables: tables)
                     }
+                    if let (lower, upper) = limits { bad += rowCountOutsideSIMD(tn.base + o, count: nx, lower: lower, upper: upper) }
                 }
             }
+        }
         }
         swap(&temperature, &scratch)
         warm?.swapRegisters()

@@ -114,6 +114,7 @@ struct RunCommand: ParsableCommand {
         if modalities > 1 { throw ValidationError("choose one of --bipolar, --monopolar, --microwave, --laser, --cryo") }
         if resume && overwrite { throw ValidationError("--resume continues a run and --overwrite replaces it: give one") }
     }
+    @Flag(name: .customLong("check-bounds"), help: "Verify after every step that no voxel leaves the maximum-principle bounds of the held, boundary, initial and arterial temperatures (plus what sources add); a violation stops the run (exit 3).") var checkBounds = false
 
     /// The scenario this command line describes.
     func makeScenario() throws -> Scenario {
@@ -180,6 +181,7 @@ struct RunCommand: ParsableCommand {
         let phantom = try Phantom.read(from: phantomURL)
         let executor = scenario.threads.map { SlabExecutor(threads: $0) } ?? .allCores
         let runner = try ScenarioRun(phantom: phantom, scenario: scenario, executor: executor, budget: budget)
+        runner.simulation.solver.checkBounds = checkBounds
         if resuming { try runner.restore(from: checkpointURL) }
 
         let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)

@@ -73,6 +73,65 @@ public enum Cryoablation {
         model.superTimeStepping = settings.superTimeStepping
         return CryoSource(name: name, probes: probes, settings: settings, owned: owned)
     }
+
+    /// Installs described cryoprobes (`Cryoprobe`: gauge, freezing length, heat extraction),
+    /// each on its axis (tip and insertion direction; the radius is the probe's). Isothermal
+    /// probes are painted as held surfaces at their surface temperature; gas-flow probes as
+    /// cooled surfaces holding the gas temperature through their film coefficient, scaled by
+    /// pi d L over the rasterized freezing zone's tissue faces so the film conducts over the
+    /// probe's true surface, and capped at their capacity. `settings` gives the protocol,
+    /// freezing model and super-steps; its freeze temperature and freezing length are not used.
+    public static func install(cryoprobes: [(probe: Cryoprobe, tip: SIMD3<Double>, direction: SIMD3<Double>)], settings: CryoSettings,
+                               into model: inout ThermalModel, name: String = "cryo") throws -> CryoSource {
+        try settings.validate()
+        guard (1...8).contains(cryoprobes.count) else {
+            throw PhysicsError.invalidInput("cryoablation needs 1 to 8 probes, got \(cryoprobes.count)")
+        }
+        var axes: [ApplicatorAxis] = [], rasters: [[Int]] = []
+        for (n, p) in cryoprobes.enumerated() {
+            try p.probe.validate()
+            let axis = try p.probe.axis(tip: p.tip, direction: p.direction)
+            axes.append(axis)
+            rasters.append(try axis.voxels(in: model.grid, length: p.probe.freezingLength, context: "cryoprobe \(n + 1) (\(p.probe.name))"))
+        }
+        let g = model.grid
+        var isProbe = [Bool](repeating: false, count: g.voxelCount)
+        for r in rasters { for v in r { isProbe[v] = true } }
+        var owned: [(material: Int, voxels: [Int])] = [], extraction: [CryoSource.Extraction] = []
+        for (n, p) in cryoprobes.enumerated() {
+            let material: ThermalMaterial
+            switch p.probe.extraction {
+            case .isothermal(let t):
+                material = .fixedTemperature(name: "\(name)_probe_\(n + 1)")
+                extraction.append(.isothermal(surfaceTemperature: t))
+            case .gasFlow(let gas, let hf, let cap):
+                // Tissue-facing faces of the raster: the film acts over them.
+                var area = 0.0
+                let h = g.spacing
+                for v in rasters[n] {
+                    let i = v % g.nx, j = v / g.nx % g.ny, k = v / (g.nx * g.ny)
+                    for (di, dj, dk, a) in [(1, 0, 0, h.y * h.z), (-1, 0, 0, h.y * h.z), (0, 1, 0, h.x * h.z), (0, -1, 0, h.x * h.z),
+                                            (0, 0, 1, h.x * h.y), (0, 0, -1, h.x * h.y)] {
+                        let (a2, b2, c2) = (i + di, j + dj, k + dk)
+                        guard a2 >= 0, a2 < g.nx, b2 >= 0, b2 < g.ny, c2 >= 0, c2 < g.nz else { continue }
+                        if !isProbe[(c2 * g.ny + b2) * g.nx + a2] { area += a }
+                    }
+                }
+                guard area > 0 else {
+                    throw PhysicsError.invalidInput("cryoprobe \(n + 1) (\(p.probe.name)) has no tissue around its freezing zone")
+                }
+                let film = hf * p.probe.freezingSurface / area
+                material = .cooledSurface(name: "\(name)_probe_\(n + 1)", filmCoefficient: film)
+                extraction.append(.gasFlow(gasTemperature: gas, film: film, maximumPower: cap))
+            }
+            let m = try model.addMaterial(material)
+            model.paint(rasters[n], material: m)
+            owned.append((m, rasters[n]))
+        }
+        model.freezing = settings.freezing
+        model.superTimeStepping = settings.superTimeStepping
+        return CryoSource(name: name, probes: axes, settings: settings, owned: owned, extraction: extraction)
+    }
 }
 
 /// Argon cryoprobes as cold surfaces following a freeze / thaw protocol.
@@ -96,13 +155,22 @@ public final class CryoSource: HeatSource {
     /// Heat exchanged by each probe in the last update [W] (negative: extracted).
     public internal(set) var probePowers: [Double]
     let owned: [(material: Int, voxels: [Int])]
+    /// How each probe extracts heat during a freeze.
+    enum Extraction: Equatable {
+        case isothermal(surfaceTemperature: Double)
+        /// Gas temperature [C], the film coefficient of its material [W/(m^2 K)], capacity [W].
+        case gasFlow(gasTemperature: Double, film: Double, maximumPower: Double)
+    }
+    let extraction: [Extraction]
     private var voxelIndices: [[Int]] = []
     /// Per probe: (padded index of a tissue neighbour, A/h of the shared face [m], its material).
     private var neighbours: [[(index: Int, geometry: Double, material: Int)]] = []
     private var frozenK: [Double] = [], unfrozenK: [Double] = []
 
-    init(name: String, probes: [ApplicatorAxis], settings: CryoSettings, owned: [(material: Int, voxels: [Int])]) {
+    init(name: String, probes: [ApplicatorAxis], settings: CryoSettings, owned: [(material: Int, voxels: [Int])],
+         extraction: [Extraction]? = nil) {
         self.name = name; self.probes = probes; self.settings = settings; self.owned = owned
+        self.extraction = extraction ?? probes.map { _ in .isothermal(surfaceTemperature: settings.freezeTemperature) }
         probeTemperatures = [Double](repeating: Blood.arterialTemperature, count: probes.count)
         probePowers = [Double](repeating: 0, count: probes.count)
     }
@@ -146,9 +214,31 @@ public final class CryoSource: HeatSource {
                 for n in nb { s += Double(t[n.index]) }
                 passive = s / Double(nb.count)
             }
+            // Face conductance [W/K] to neighbour n: the half cell 2 k A / h, in series with the
+            // film of a gas-flow probe (A/h / (1/(2k) + 1/(h_f h)), h = A/geometry per face).
+            var film = Double.infinity
+            if case .gasFlow(_, let hf, _) = extraction[p] { film = hf }
+            func conductance(_ n: (index: Int, geometry: Double, material: Int)) -> Double {
+                let tn = Double(t[n.index])
+                let phi = min(max((f.liquidus - tn) / (f.liquidus - f.solidus), 0), 1)
+                let k = unfrozenK[n.material] + phi * (frozenK[n.material] - unfrozenK[n.material])
+                guard film.isFinite else { return 2 * k * n.geometry }
+                let h = (solver.grid.voxelVolume / n.geometry).squareRoot()  // the face's spacing: geometry = A / h = V / h^2
+                return n.geometry / (1 / (2 * k) + 1 / (film * h))
+            }
+            var freeze: Double
+            switch extraction[p] {
+            case .isothermal(let s): freeze = s
+            case .gasFlow(let gas, _, let capacity):
+                // The film's extraction at the gas temperature; above the capacity the probe warms
+                // until it extracts exactly that (from the tissue state at the step's start).
+                var g = 0.0, gt = 0.0
+                for n in nb { let c = conductance(n); g += c; gt += c * Double(t[n.index]) }
+                freeze = g > 0 && gt - g * gas > capacity ? (gt - capacity) / g : gas
+            }
             let target: Double
             switch phase {
-            case .freeze: target = passive + gate * (settings.freezeTemperature - passive)
+            case .freeze: target = passive + gate * (freeze - passive)
             case .passiveThaw: target = passive
             case .activeThaw(_, let thaw): target = thaw
             }
@@ -157,12 +247,7 @@ public final class CryoSource: HeatSource {
             probeTemperatures[p] = target
             // Heat exchanged through the probe's tissue faces, with k at the neighbour's state.
             var q = 0.0
-            for n in nb {
-                let tn = Double(t[n.index])
-                let phi = min(max((f.liquidus - tn) / (f.liquidus - f.solidus), 0), 1)
-                let k = unfrozenK[n.material] + phi * (frozenK[n.material] - unfrozenK[n.material])
-                q -= 2 * k * n.geometry * (tn - target)  // held face: the neighbour's half cell conducts
-            }
+            for n in nb { q -= conductance(n) * (Double(t[n.index]) - target) }
             probePowers[p] = passivePhase ? 0 : q
             total += probePowers[p]
         }

@@ -58,7 +58,8 @@ final class PhaseChangeCoefficients<S: BinaryFloatingPoint & SIMDScalar> {
                 // Held on the shared face, as in PennesCoefficients (or insulated: a passive probe).
                 set(m) { kind[$0] = insulated.contains(m) ? PhaseChangeFace.insulated : PhaseChangeFace.faceFixed }
             case .cooledSurface(_, let hf):
-                set(m) { c in kind[c] = PhaseChangeFace.film; film[c] = S(hf) }
+                // A gas-flow cryoprobe's film (or insulated: the probe in passive thaw).
+                set(m) { c in kind[c] = insulated.contains(m) ? PhaseChangeFace.insulated : PhaseChangeFace.film; film[c] = S(hf) }
             }
         }
         let halo = Int(MaterialCode.halo)
