@@ -30,7 +30,7 @@ struct BenchPhantom {
         var rng = SplitMix64(seed: 2024)
         var islands: [SIMD3<Double>] = []
         while islands.count < 24 {
-            let p = SIMD3(0.28 + 0.44 * rng.unit(), 0.18 + 0.44 * rng.unit(), rng.unit())
+            let p = SIMD3(0.28 + 0.44 * rng.nextUnit(), 0.18 + 0.44 * rng.nextUnit(), rng.nextUnit())
             let dx = p.x - 0.5, dy = p.y - 0.4
             if dx * dx + dy * dy < 0.17 * 0.17 { islands.append(p) }
         }
@@ -114,16 +114,3 @@ struct BenchPhantom {
     func distinctMaterials() -> Int { Set(codes).count }
 }
 
-/// Small deterministic generator (Steele, Lea, Flood 2014, SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}

@@ -1,3 +1,4 @@
+import AblasimCore
 import Foundation
 
 /// One block of the `axes:` list of a sweep file. Blocks combine as a Cartesian product

@@ -112,7 +112,7 @@ final class HostileNIfTITests: XCTestCase {
 
     func testRandomVoxelsOfTheLevelLabel() throws {
         guard case .uint8(let v) = Self.clean.voxels else { return XCTFail() }
-        var rng = SplitMix(seed: 31)
+        var rng = SplitMix64(seed: 31)
         let clean = try SegmentationImporter.makePhantom(segmentation: Self.clean, ct: nil, options: Self.options)
         let cleanBone = clean.labelHistogram()[Int(PhantomLabels.corticalBone)] + clean.labelHistogram()[Int(PhantomLabels.cancellousBone)]
         // 1 % scattered noise: isolated voxels are dropped, the import matches the clean one.
@@ -165,7 +165,7 @@ final class HostileNIfTITests: XCTestCase {
     }
 
     func testACTPassedAsTheSegmentation() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let n = Self.clean.voxelCount
         let hu = (0..<n).map { _ in Int16(Int(rng.next() % 2600) - 1024) }
         let ct = try NIfTIImage(dims: Self.clean.dims, pixdim: Self.clean.pixdim, affine: Self.clean.affine, voxels: .int16(hu))
@@ -176,15 +176,3 @@ final class HostileNIfTITests: XCTestCase {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014), a small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

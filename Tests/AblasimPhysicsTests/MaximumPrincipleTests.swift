@@ -69,7 +69,7 @@ final class MaximumPrincipleTests: XCTestCase {
     /// random outer boundary, initial temperature and super-step, freezing on or off) stay
     /// within [min(held, boundary, initial, arterial), max(...)] after every step, no source on.
     func testRandomModelsStayWithinTheirBounds() throws {
-        var rng = SplitMix(seed: 20261204)
+        var rng = SplitMix64(seed: 20261204)
         let names = ["tumor_metastasis", "csf", "cortical_bone", "muscle", "spinal_cord", "fat", "cancellous_bone"]
         let tissues = try names.map { try table.tissue(named: $0) }
         var rejected = 0, cases = 0
@@ -80,14 +80,14 @@ final class MaximumPrincipleTests: XCTestCase {
             var m = ThermalModel(grid: grid, uniform: tissues[rng.int(0...tissues.count - 1)])
             for _ in 0..<rng.int(0...2) {
                 let t = try m.addMaterial(.tissue(tissues[rng.int(0...tissues.count - 1)]))
-                m.paint((0..<grid.voxelCount).filter { _ in rng.unit() < 0.3 }, material: t)
+                m.paint((0..<grid.voxelCount).filter { _ in rng.nextUnit() < 0.3 }, material: t)
             }
             let cold = try m.addMaterial(.fixedTemperature(name: "cold"))
             let hot = try m.addMaterial(.fixedTemperature(name: "hot"))
-            m.paint((0..<grid.voxelCount).filter { _ in rng.unit() < 0.08 }, material: cold)
-            m.paint((0..<grid.voxelCount).filter { _ in rng.unit() < 0.04 }, material: hot)
-            let coldT = -40 - 150 * rng.unit(), hotT = 40 + 30 * rng.unit(), initial = 10 + 30 * rng.unit()
-            let boundary: OuterBoundary = [.insulated, .heldBeyondGrid(37), .fixedTemperature(20 + 17 * rng.unit())][rng.int(0...2)]
+            m.paint((0..<grid.voxelCount).filter { _ in rng.nextUnit() < 0.08 }, material: cold)
+            m.paint((0..<grid.voxelCount).filter { _ in rng.nextUnit() < 0.04 }, material: hot)
+            let coldT = -40 - 150 * rng.nextUnit(), hotT = 40 + 30 * rng.nextUnit(), initial = 10 + 30 * rng.nextUnit()
+            let boundary: OuterBoundary = [.insulated, .heldBeyondGrid(37), .fixedTemperature(20 + 17 * rng.nextUnit())][rng.int(0...2)]
             let freezing = trial % 4 != 3
             if freezing {
                 m.freezing = .standard
@@ -188,9 +188,9 @@ final class MaximumPrincipleTests: XCTestCase {
 
     /// The row kernels: SIMD equals the scalar reference on random rows with NaN and bounds.
     func testBoundsKernelsMatchScalar() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for n in [1, 5, 8, 15, 16, 17, 40, 63] {
-            var row = (0..<n).map { _ in Float(200 * rng.unit() - 100) }
+            var row = (0..<n).map { _ in Float(200 * rng.nextUnit() - 100) }
             let e0 = row.withUnsafeBufferPointer { rowExtremesScalar($0.baseAddress!, count: n) }
             let e1 = row.withUnsafeBufferPointer { rowExtremesSIMD($0.baseAddress!, count: n) }
             XCTAssertEqual(e0.min, e1.min); XCTAssertEqual(e0.max, e1.max)
@@ -204,17 +204,8 @@ final class MaximumPrincipleTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducible random models.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+private extension SplitMix64 {
+    /// A whole number in `r` (modulo bias is immaterial for test models).
     mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
 }

@@ -1,3 +1,4 @@
+import AblasimCore
 import Foundation
 import XCTest
 import AblasimSweep
