@@ -98,11 +98,14 @@ public enum ExperimentSuite {
     }
     public static func row(_ r: Result) -> String {
         let e = r.experiment
-        let lesion: [Experiment.Quantity] = [.lesionWidth, .lesionLength, .lesionVolume, .beyondTip]
-        let quantity = e.quantity.rawValue + (lesion.contains(e.quantity) ? " (\(e.criterion.text))" : "")
-        return row(e.name, quantity,
+        return row(e.name, quantityText(e),
                    String(format: "%.3g %@", r.simulated, e.unit), "\(band(e)) \(e.unit)", r.inBand ? "inside" : "OUTSIDE",
                    r.voxels == 0 ? "-" : String(format: "%.2g mm", r.voxelMM), String(format: "%.1f s", r.wallS))
+    }
+    /// The measured quantity, with the lesion edge criterion where there is one.
+    static func quantityText(_ e: Experiment) -> String {
+        let lesion: [Experiment.Quantity] = [.lesionWidth, .lesionLength, .lesionVolume, .beyondTip]
+        return e.quantity.rawValue + (lesion.contains(e.quantity) ? " (\(e.criterion.text))" : "")
     }
     static func band(_ e: Experiment) -> String { "[\(SafetyText.number(e.low)), \(SafetyText.number(e.high))]" }
     private static func row(_ c: String...) -> String {
@@ -129,7 +132,7 @@ public enum ExperimentSuite {
             let published = e.publishedText.replacingOccurrences(of: "|", with: "/")
             let verdict = r.inBand ? "inside" : "**outside**"
             let grid = r.voxels == 0 ? "-" : String(format: "%.2g mm", r.voxelMM)
-            md += "| \(e.name) | \(e.quantity.rawValue) (\(e.criterion.text)) | \(simulated) | \(published) | \(band(e)) | \(verdict) | \(grid) |\n"
+            md += "| \(e.name) | \(quantityText(e)) | \(simulated) | \(published) | \(band(e)) | \(verdict) | \(grid) |\n"
         }
         md += "\n"
         for r in results {
