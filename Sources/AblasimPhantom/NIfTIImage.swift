@@ -106,6 +106,18 @@ public struct NIfTIImage: Sendable {
     }
 
     /// World [mm] of a continuous voxel index.
+    /// World-space bounding box [mm] of the voxel-index box `lo...hi` (its eight corners).
+    public func worldBounds(lo: SIMD3<Int>, hi: SIMD3<Int>) -> (lo: SIMD3<Double>, hi: SIMD3<Double>) {
+        var a = SIMD3(repeating: Double.infinity), b = SIMD3(repeating: -Double.infinity)
+        for corner in 0..<8 {
+            let c = SIMD3(Double(corner & 1 == 0 ? lo.x : hi.x), Double((corner >> 1) & 1 == 0 ? lo.y : hi.y),
+                          Double((corner >> 2) & 1 == 0 ? lo.z : hi.z))
+            let w = world(c)
+            a = pointwiseMin(a, w); b = pointwiseMax(b, w)
+        }
+        return (a, b)
+    }
+
     public func world(_ index: SIMD3<Double>) -> SIMD3<Double> {
         var out = SIMD3<Double>.zero
         for r in 0..<3 {

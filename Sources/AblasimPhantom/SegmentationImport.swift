@@ -101,13 +101,7 @@ public enum SegmentationImporter {
             throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
         }
         let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
-        var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
-        for corner in 0..<8 {
-            let c = SIMD3(Double(corner & 1 == 0 ? kept.lo.x : kept.hi.x), Double((corner >> 1) & 1 == 0 ? kept.lo.y : kept.hi.y),
-                          Double((corner >> 2) & 1 == 0 ? kept.lo.z : kept.hi.z))
-            let w = seg.world(c)
-            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
-        }
+        var (lo, hi) = seg.worldBounds(lo: kept.lo, hi: kept.hi)
         // Half a source voxel (largest axis extent) plus the margin.
         var halfVoxel = SIMD3<Double>.zero
         for r in 0..<3 { halfVoxel[r] = 0.5 * (abs(seg.affine[4 * r]) + abs(seg.affine[4 * r + 1]) + abs(seg.affine[4 * r + 2])) }

@@ -44,13 +44,7 @@ struct SpinalCanalCentreline {
         let h = sampling
         var levels: [Level] = []
         for (label, box) in boxes.sorted(by: { $0.key < $1.key }) where box.count >= 50 {
-            var lo = SIMD3(repeating: Double.infinity), hi = SIMD3(repeating: -Double.infinity)
-            for corner in 0..<8 {
-                let c = SIMD3(Double(corner & 1 == 0 ? box.lo.x : box.hi.x), Double((corner >> 1) & 1 == 0 ? box.lo.y : box.hi.y),
-                              Double((corner >> 2) & 1 == 0 ? box.lo.z : box.hi.z))
-                let w = seg.world(c)
-                lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
-            }
+            var (lo, hi) = seg.worldBounds(lo: box.lo, hi: box.hi)
             lo -= SIMD3(repeating: 4); hi += SIMD3(repeating: 4)
             let d = ((hi - lo) / h).rounded(.up)
             guard d.x * d.y * d.z <= 4e6 else { continue }   // not one vertebra (a label spread over the image)
