@@ -132,6 +132,13 @@ public enum HTMLReport {
                     s.wallS, s.simulatedS, s.steps, s.dtS, s.voxels)
         for (k, v) in s.timing.sorted(by: { $0.key < $1.key }) { h += String(format: "<tr><td>time: %@</td><td>%.2f s</td></tr>", HTML.escape(k), v) }
         h += "</table>\n"
+        if let events = s.events, !events.isEmpty {
+            h += "<h3>Generator events</h3>\n<table id=\"events\"><tr><th>time [s]</th><th>channel</th><th>event</th><th>impedance [ohm]</th></tr>"
+            for e in events {
+                h += "<tr><td>\(String(format: "%.1f", e.timeS))</td><td>\(HTML.escape(e.channel))</td><td>\(HTML.escape(e.kind))</td><td>\(e.impedanceOhm.map { String(format: "%.0f", $0) } ?? "-")</td></tr>"
+            }
+            h += "</table>\n"
+        }
         if let audit = s.anatomyAudit, !audit.isEmpty {
             h += "<h3>Anatomy audit</h3>\n<ul id=\"anatomy-audit\">" + audit.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import AblasimSimulation
+import AblasimPhysics
 
 /// `summary.json`: the `RunSummary` as snake-case JSON, keys sorted, pretty printed; an
 /// optional that is nil appears as `null` (crossing times never reached, no tumour, an
@@ -44,6 +45,18 @@ public enum SummaryJSON {
     }
 }
 
+/// A generator event with its impedance written as null when the source has none.
+private struct EventNulls: Encodable {
+    let e: SourceEvent
+    init(_ e: SourceEvent) { self.e = e }
+    enum CodingKeys: String, CodingKey { case timeS, channel, kind, impedanceOhm }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(e.timeS, forKey: .timeS); try c.encode(e.channel, forKey: .channel); try c.encode(e.kind, forKey: .kind)
+        if let z = e.impedanceOhm { try c.encode(z, forKey: .impedanceOhm) } else { try c.encodeNil(forKey: .impedanceOhm) }
+    }
+}
+
 /// The typed `parameters` block, decoded without the snake-case key conversion.
 private struct ParametersBlock: Decodable {
     let parameters: [String: ScenarioValue]
@@ -85,6 +98,7 @@ private struct NullKeeping: Encodable {
         try c.encode(s.parameters, forKey: Key("parameters"))
         try c.encode(s.version, forKey: Key("version"))
         if let a = s.anatomyAudit { try c.encode(a, forKey: Key("anatomyAudit")) } else { try c.encodeNil(forKey: Key("anatomyAudit")) }
+        if let e = s.events { try c.encode(e.map(EventNulls.init), forKey: Key("events")) } else { try c.encodeNil(forKey: Key("events")) }
     }
 
     private struct ZonesNulls: Encodable {

@@ -41,9 +41,24 @@ public protocol HeatSource: AnyObject {
     /// The box of voxels (first voxel, size) this source adds Q to; nil: anywhere. The loop
     /// then clears only what the sources wrote in the previous step, not the whole grid.
     var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { get }
+    /// What the source's generators did that a run reports (cut-outs, roll-off), in order.
+    var reportedEvents: [SourceEvent] { get }
+}
+
+/// A generator event for the run summary: when, on which channel, what, and the impedance
+/// then [ohm] where the source has one.
+public struct SourceEvent: Sendable, Equatable, Codable {
+    public var timeS: Double
+    public var channel: String
+    public var kind: String
+    public var impedanceOhm: Double?
+    public init(timeS: Double, channel: String, kind: String, impedanceOhm: Double?) {
+        self.timeS = timeS; self.channel = channel; self.kind = kind; self.impedanceOhm = impedanceOhm
+    }
 }
 
 extension HeatSource {
+    public var reportedEvents: [SourceEvent] { [] }
     public var maximumTimeStep: Double? { nil }
     public var statistics: [String: Double] { [:] }
     public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { nil }

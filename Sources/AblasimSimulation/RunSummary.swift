@@ -1,3 +1,5 @@
+import AblasimPhysics
+
 /// The machine-readable result of one run: `summary.json`, schema `ablasim.summary/1`.
 /// Field names are the JSON keys (snake case); units are in the names.
 public struct RunSummary: Codable, Equatable, Sendable {
@@ -25,6 +27,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// Anatomy audit findings of the phantom (AnatomyAudit, and warnings an import stored
     /// with --force); null in summaries written before the audit existed.
     public var anatomyAudit: [String]? = nil
+    /// Generator events of every source in time order (impedance cut-out, roll-off,
+    /// resumed); null in summaries written before events were reported.
+    public var events: [SourceEvent]? = nil
 
     public struct Probe: Codable, Equatable, Sendable {
         public var name: String

@@ -106,6 +106,7 @@ public final class ScenarioRun {
             thermocouples: tcs, flags: flags, interlock: interlock, timing: timing, statistics: statistics,
             parameters: setup.scenario.parameterValues(), version: version)
         summary.anatomyAudit = setup.anatomyAudit
+        summary.events = simulation.sources.flatMap(\.reportedEvents).sorted { ($0.timeS, $0.channel) < ($1.timeS, $1.channel) }
         return summary
     }
 }

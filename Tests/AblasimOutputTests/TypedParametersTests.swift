@@ -1,5 +1,6 @@
 import XCTest
 import AblasimSimulation
+import AblasimPhysics
 @testable import AblasimOutput
 
 /// summary.json writes every parameter that applied with its registry type, and reads it
@@ -42,5 +43,26 @@ final class AnatomyAuditOutputTests: XCTestCase {
         XCTAssertTrue(html.contains("<ul id=\"anatomy-audit\"><li>cord-in-sac: 12 spinal_cord voxels"), "the report lists the finding")
         out.summary.anatomyAudit = nil
         XCTAssertTrue((try JSONSerialization.jsonObject(with: try SummaryJSON.encode(out.summary)) as! [String: Any])["anatomy_audit"] is NSNull)
+    }
+}
+
+/// Generator events (impedance cut-out, roll-off) reach summary.json and the report.
+final class GeneratorEventOutputTests: XCTestCase {
+    func testEventsAreWrittenWithNullImpedanceAndShown() throws {
+        var out = try makeRunOutput()
+        out.summary.events = [SourceEvent(timeS: 64.5, channel: "left", kind: "roll-off", impedanceOhm: 180),
+                              SourceEvent(timeS: 65, channel: "left", kind: "impedance-cutout", impedanceOhm: 251),
+                              SourceEvent(timeS: 80, channel: "left", kind: "resumed", impedanceOhm: nil)]
+        let raw = try JSONSerialization.jsonObject(with: try SummaryJSON.encode(out.summary)) as! [String: Any]
+        let events = try XCTUnwrap(raw["events"] as? [[String: Any]])
+        XCTAssertEqual(events.map { $0["kind"] as? String }, ["roll-off", "impedance-cutout", "resumed"])
+        XCTAssertEqual(events[1]["time_s"] as? Double, 65)
+        XCTAssertEqual(events[1]["impedance_ohm"] as? Double, 251)
+        XCTAssertTrue(events[2]["impedance_ohm"] is NSNull, "no impedance is null, never the string nan")
+        XCTAssertEqual(try SummaryJSON.decode(try SummaryJSON.encode(out.summary)).events, out.summary.events)
+        let v = out.volumes
+        let html = try HTMLReport.render(ReportInput(summary: out.summary, thermocouples: out.thermocouples, generator: out.generator,
+                                                     grid: out.grid, tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: out.labelLegend))
+        XCTAssertTrue(html.contains("<tr><td>65.0</td><td>left</td><td>impedance-cutout</td><td>251</td></tr>"))
     }
 }

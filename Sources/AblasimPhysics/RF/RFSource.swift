@@ -832,3 +832,10 @@ func processCPUTime() -> Double {
     #endif
     return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
 }
+
+extension RFSource {
+    /// Impedance cut-outs, roll-off and resumptions for summary.json and the report.
+    public var reportedEvents: [SourceEvent] {
+        events.map { SourceEvent(timeS: $0.time, channel: $0.channel, kind: $0.kind.rawValue, impedanceOhm: $0.impedance.isFinite ? $0.impedance : nil) }
+    }
+}
