@@ -27,14 +27,6 @@ final class RFCheckpointTests: XCTestCase {
         return (solver, rf)
     }
 
-    func advance(_ solver: PennesSolver<Float>, _ rf: RFSource, steps: Int) throws {
-        for _ in 0..<steps {
-            solver.source.fill(0)
-            try rf.update(solver: solver, time: solver.time)
-            try solver.step()
-        }
-    }
-
     func testResumedRFRunIsBitwiseIdentical() throws {
         let (straight, straightRF) = try build()
         try advance(straight, straightRF, steps: 24)

@@ -75,11 +75,7 @@ final class RFElectrodeTests: XCTestCase {
         p.controlThermocouple = 0
         let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 3))], into: &m)
         let solver = try m.makeSolver(executor: SlabExecutor(threads: 1))
-        for _ in 0..<20 {
-            solver.source.fill(0)
-            try rf.update(solver: solver, time: solver.time)
-            try solver.step()
-        }
+        try advance(solver, rf, steps: 20)
         let r = rf.thermocoupleReadings(solver: solver)
         let metal = rf.shafts[0].temperature(atDistance: 0)
         XCTAssertEqual(r[0].temperature, metal, accuracy: 1e-9, "no lag: the steel at the junction")

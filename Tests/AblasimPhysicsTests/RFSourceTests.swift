@@ -265,11 +265,7 @@ final class RFSourceTests: XCTestCase {
         let p = try probe("articulating-bipolar", name: "star", x: 16, y: 16, z: 4)
         let rf = try RFAblation.install(probes: [p], generators: [RFGenerator(mode: .constantPower(watts: 5))], into: &m)
         let solver = try m.makeSolver(executor: SlabExecutor(threads: 2))
-        for _ in 0..<20 {
-            solver.source.fill(0)
-            try rf.update(solver: solver, time: solver.time)
-            try solver.step()
-        }
+        try advance(solver, rf, steps: 20)
         let r = rf.thermocoupleReadings(solver: solver)
         print("articulating probe thermocouples: \(r.map { "\($0.thermocouple) \($0.temperature)" })")
         XCTAssertEqual(r.map(\.thermocouple), ["tip", "tc-10mm", "tc-15mm", "tc-20mm"])

@@ -119,14 +119,19 @@ final class HostileInputRegressionTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
     }
 
+    /// The test phantom with one header edit (checksum recomputed), written as `name`.
+    func editedVox(replacing old: String, with new: String, as name: String) throws -> URL {
+        let (header, payload) = try XCTUnwrap(FuzzTests.splitVox([UInt8](try Data(contentsOf: URL(fileURLWithPath: vox)))))
+        let edited = header.replacingOccurrences(of: old, with: new)
+        XCTAssertNotEqual(edited, header, "'\(old)' is not in the header")
+        let p = dir.appendingPathComponent(name)
+        try Data(FuzzTests.assembleVox(header: Array(edited.utf8), payload: payload)).write(to: p)
+        return p
+    }
+
     /// Names with ESC, NUL and an RTL override were printed raw by `phantom info`.
     func testControlCharactersInNamesAreShownEscaped() throws {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vox)))
-        let (header, payload) = try XCTUnwrap(FuzzTests.splitVox(bytes))
-        let hostile = header.replacingOccurrences(of: "name L1-lytic", with: "name L1\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}cilyt\u{0}x")
-        XCTAssertNotEqual(hostile, header)
-        let p = dir.appendingPathComponent("esc.vox")
-        try Data(FuzzTests.assembleVox(header: Array(hostile.utf8), payload: payload)).write(to: p)
+        let p = try editedVox(replacing: "name L1-lytic", with: "name L1\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}cilyt\u{0}x", as: "esc.vox")
         let r = try bounded(["phantom", "info", p.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("phantom L1\\u{1B}[2J\\u{1B}]0;pwned\\u{7}\\u{202E}cilyt\\u{0}x"), r.stdout)
@@ -135,12 +140,7 @@ final class HostileInputRegressionTests: XCTestCase {
 
     /// `SIMD3<Double>(...)` leaked into landmark messages.
     func testLandmarkMessagesShowMillimetres() throws {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vox)))
-        let (header, payload) = try XCTUnwrap(FuzzTests.splitVox(bytes))
-        let moved = header.replacingOccurrences(of: "tumor_center 0", with: "tumor_center 900")
-        XCTAssertNotEqual(moved, header)
-        let p = dir.appendingPathComponent("far.vox")
-        try Data(FuzzTests.assembleVox(header: Array(moved.utf8), payload: payload)).write(to: p)
+        let p = try editedVox(replacing: "tumor_center 0", with: "tumor_center 900", as: "far.vox")
         let r = try bounded(["phantom", "info", p.path])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("lies outside the phantom (corners (-"), r.stderr)
