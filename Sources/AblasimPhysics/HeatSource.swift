@@ -24,8 +24,9 @@ public struct ChannelSample: Sendable, Equatable {
 /// step, before the Pennes update. A source adds its power density Q [W/m^3] to
 /// `solver.source` and sets the temperature of the boundary voxels it owns (cooled shafts,
 /// cryo surfaces). Never called per voxel: all per-voxel work stays inside a source's own
-/// loops over its fields.
-public protocol HeatSource: AnyObject {
+/// loops over its fields. Every source saves its evolving state for a checkpoint
+/// (`Checkpointable`): a source that cannot is a compile error, not a failed SIGTERM.
+public protocol HeatSource: Checkpointable {
     var name: String { get }
     func update(solver: PennesSolver<Float>, time: Double) throws
     /// Power gate set by the interlock: 1 full power, 0 off, in between throttled.

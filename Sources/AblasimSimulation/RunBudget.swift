@@ -1,6 +1,7 @@
 import Foundation
 import AblasimCore
 import AblasimPhysics
+import AblasimPhantom
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,9 +52,9 @@ public struct RunMemoryEstimate: Sendable {
     public var parts: [(what: String, bytes: Double)]
     public var total: Double { parts.map(\.bytes).reduce(0, +) }
 
-    /// Estimates a run of `scenario` on `grid`; `rfBox` is the number of cells of the RF
-    /// potential box when known (the full padded grid otherwise, an upper bound).
-    public static func estimate(grid: Grid3D, scenario: Scenario, rfBox: Double? = nil, electrodes: Int = 2) -> RunMemoryEstimate {
+    /// Estimates a run of `scenario` on `grid`; with `phantom` the modality can bound its
+    /// part more tightly (the RF potential box around the planned tips).
+    public static func estimate(grid: Grid3D, scenario: Scenario, phantom: Phantom? = nil) -> RunMemoryEstimate {
         let n = Double(grid.nx) * Double(grid.ny) * Double(grid.nz)
         let padded = Double(grid.nx + 2) * Double(grid.ny + 2) * Double(grid.nz + 2)
         var parts: [(String, Double)] = []
@@ -67,24 +68,7 @@ public struct RunMemoryEstimate: Sendable {
         // masks (1 B each) and component ids (Int32); a NIfTI volume being encoded and
         // compressed (4 B raw + up to 4 B gzip).
         parts.append(("result volumes, zones, file encoding (46 B/voxel)", (4 + 4 + 12 + 12 + 1 + 1 + 4 + 8) * n))
-        switch scenario.modality {
-        case .rf:
-            // ElectricPotentialSolver on the potential box: conductivity (Double), role
-            // (Int32), the CG vectors r, z, p, q (Double), the multigrid levels (gx, gy, gz,
-            // sink, diag, invDiag, v, f, res: 9 Doubles on the fine level, 8/7 of it over all
-            // levels); RFSource: a unit-potential field per electrode and the collapse
-            // field (Double), per electrode pair an accumulator (Double) and a heat field
-            // (Float), the combined heat field (Float).
-            let cells = rfBox ?? padded
-            let pairs = Double(max(1, electrodes / 2))
-            let perCell = 8 + 4 + 32 + 72 * 8 / 7 + 8 * Double(electrodes) + 8 + 12 * pairs + 4
-            parts.append((String(format: "RF potential solve (%.0f B per box cell, %.3g cells)", perCell, cells), perCell * cells))
-        case .microwave:
-            // MicrowaveAblation.install: the path attenuation per padded voxel (Double).
-            parts.append(("microwave path attenuation (8 B/voxel)", 8 * padded))
-        case .laser, .cryo:
-            break   // their tables are per label or per row, not per voxel
-        }
+        parts += ModalityRegistry.named(scenario.modality)?.memoryEstimate(grid: grid, phantom: phantom, scenario: scenario) ?? []
         return RunMemoryEstimate(parts: parts)
     }
 

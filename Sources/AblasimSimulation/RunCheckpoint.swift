@@ -56,11 +56,8 @@ extension Simulation {
     func saveState(to w: inout StateWriter) throws {
         solver.saveState(to: &w)
         for s in sources {
-            guard let c = s as? Checkpointable else {
-                throw SimulationError.runtime("source '\(s.name)' cannot be checkpointed")
-            }
             w.tag("source:\(s.name)")
-            c.saveState(to: &w)
+            s.saveState(to: &w)
         }
         monitor.saveState(to: &w)
         saveLoopState(to: &w)
@@ -69,11 +66,8 @@ extension Simulation {
     func restoreState(from r: inout StateReader) throws {
         try solver.restoreState(from: &r)
         for s in sources {
-            guard let c = s as? Checkpointable else {
-                throw SimulationError.runtime("source '\(s.name)' cannot be restored from a checkpoint")
-            }
             try r.expect(tag: "source:\(s.name)")
-            try c.restoreState(from: &r)
+            try s.restoreState(from: &r)
         }
         try monitor.restoreState(from: &r)
         try restoreLoopState(from: &r)

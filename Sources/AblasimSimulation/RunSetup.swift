@@ -23,13 +23,6 @@ public struct RunSetup {
     /// summary.json and the report.
     public let anatomyAudit: [String]
 
-    /// Default probe presets per RF mode. Cooled bipolar 15 mm: an active length that fits a
-    /// lumbar body along the transpedicular axis without reaching back into the pedicle
-    /// next to the canal (body depth about 30-35 mm, Phantoms/README.md).
-    public static let defaultBipolarPreset = "cooled-bipolar-15"
-    /// 17 G, 10 mm tip: the osteoid-osteoma RF electrode (calibration-targets.md).
-    public static let defaultMonopolarPreset = "monopolar-17g-10mm"
-
     public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor, budget: RunBudget = RunBudget()) throws -> RunSetup {
         try checkMemory(phantom: phantom, scenario: scenario, budget: budget)
         let table = try tissueTable(for: phantom, scenario: scenario)
@@ -46,73 +39,12 @@ public struct RunSetup {
             sources.append(holder)
         }
 
-        var probes: [RunSummary.Probe] = []
-        var tips: [SIMD3<Double>] = []
-        var duration = scenario.durationS
-        switch scenario.modality {
-        case .rf:
-            let placed = try placeRFProbes(phantom: phantom, scenario: scenario)
-            let power = scenario.rf.powerW
-            let mode: RFGeneratorMode
-            switch scenario.rf.generator {
-            case .temperature: mode = .temperatureControlled(target: scenario.rf.targetTempC, maxPower: power)
-            case .power: mode = .constantPower(watts: power)
-            // Ramp: from 2 W up by 0.1 W/s to the ceiling (assumed, a gentle manual ramp).
-            case .ramp: mode = .ramp(startWatts: min(2, power), wattsPerSecond: 0.1, ceilingWatts: power)
-            }
-            var generators = placed.map { _ in RFGenerator(mode: mode) }
-            if scenario.rf.sequential && placed.count > 1 {
-                generators = RFAblation.sequential(generators, phase: scenario.durationS)
-                duration = scenario.durationS * Double(placed.count)
-            }
-            var options = RFOptions()
-            if let d = scenario.rf.driftTolerance { options.driftTolerance = d }
-            if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
-            if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }
-            let rf = try rethrowInput {
-                try RFAblation.install(probes: placed, generators: generators, into: &model, options: options, executor: executor)
-            }
-            sources.append(rf)
-            for (c, p) in placed.enumerated() {
-                probes.append(RunSummary.Probe(name: p.name, channel: "ch\(c + 1)", tipMm: mm(p.tip), entryMm: mm(p.entry), energyJ: 0))
-                tips.append(phantom.grid.index(p.tip))
-            }
-        case .microwave:
-            let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: microwaveShaftRadius, kind: "microwave antenna")[0]
-            let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
-                                             waterLoss: scenario.microwave.waterLoss ? .standard : nil)
-            let antenna = try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) }
-            sources.append(antenna)
-            // The summary finds each probe's energy under its source's channel name.
-            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel))
-            tips.append(phantom.grid.index(axis.tip))
-        case .laser:
-            let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: laserNeedleRadius, kind: "laser fibre")[0]
-            let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
-                                         energyLimit: scenario.laser.energyJ)
-            let fibre = try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) }
-            sources.append(fibre)
-            probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel))
-            tips.append(phantom.grid.index(axis.tip))
-        case .cryo:
-            // Explicit trajectories set the number of cryoprobes; otherwise cryo.probes does.
-            let count = scenario.trajectories.isEmpty ? scenario.cryo.probes : scenario.trajectories.count
-            let named = try applicatorAxes(phantom: phantom, scenario: scenario, count: count, radius: cryoProbeRadius, kind: "cryoprobe")
-            let axes = named.map(\.axis)
-            let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
-            let sts = try rethrowInput { scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil }
-            let settings = CryoSettings(protocolPhases: phases, superTimeStepping: sts)
-            let cryo = try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) }
-            sources.append(cryo)
-            let channels = cryo.channelSamples().map(\.channel)
-            for (c, a) in axes.enumerated() {
-                probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: channels[c]))
-                tips.append(phantom.grid.index(a.tip))
-            }
-            // The protocol sets the length of a cryo run unless duration_s is given (shorter:
-            // the run stops early; longer: the probes are passive after the protocol).
-            if !scenario.durationIsExplicit { duration = scenario.cryo.protocolMin.reduce(0, +) * 60 }
+        guard let modality = ModalityRegistry.named(scenario.modality) else {
+            throw SimulationError.invalidInput("unknown modality '\(scenario.modality)'; valid: \(ModalityRegistry.all.map(\.name.rawValue).joined(separator: ", "))")
         }
+        let installed = try modality.install(into: &model, placement: ModalityPlacement(phantom: phantom, scenario: scenario, executor: executor))
+        sources += installed.sources
+        let (probes, tips, duration) = (installed.probes, installed.tips, installed.duration)
 
         var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in
             Thermocouple(name: name, structure: RunSetup.structure(ofSite: name), position: p)
@@ -149,37 +81,10 @@ public struct RunSetup {
     }
 
     /// Refuses, before any field is allocated, a run whose estimated memory exceeds the
-    /// budget. RF: a bipolar run solves the potential on a box around the probe tips (15 mm
-    /// margin, RFSource); the estimate takes the tips' bounding box grown by that margin
-    /// plus 25 mm for the electrodes, clamped to the grid; monopolar solves on the full grid.
+    /// budget (the modality's applicators estimated by the modality).
     static func checkMemory(phantom: Phantom, scenario: Scenario, budget: RunBudget) throws {
-        let g = phantom.grid
-        var rfBox: Double? = nil
-        var electrodes = 2
-        if scenario.modality == .rf {
-            let sides: [String] = scenario.rf.placement == .bipedicular ? ["left", "right"] : [scenario.rf.placement == .left ? "left" : "right"]
-            let tips = ((try? plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides)) ?? []).map { g.index($0.tip) }
-            electrodes = max(1, tips.count) * (scenario.rf.mode == .bipolar ? 2 : 1)
-            if scenario.rf.mode == .bipolar, !tips.isEmpty, tips.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) {
-                var cells = 1.0
-                for c in 0..<3 {
-                    let reach = 0.040 / g.spacing[c]   // 15 mm margin + 25 mm electrodes, in voxels
-                    let lo = max(0, tips.map { $0[c] }.min()! - reach), hi = min(Double(g.dims[c] - 1), tips.map { $0[c] }.max()! + reach)
-                    cells *= max(1, hi - lo + 1) + 2
-                }
-                rfBox = cells
-            }
-        }
-        try RunMemoryEstimate.estimate(grid: g, scenario: scenario, rfBox: rfBox, electrodes: electrodes).check(against: budget, grid: g)
+        try RunMemoryEstimate.estimate(grid: phantom.grid, scenario: scenario, phantom: phantom).check(against: budget, grid: phantom.grid)
     }
-
-    /// Microwave antenna shaft radius: 14 G, 2.1 mm OD, a common cooled-antenna gauge
-    /// (MicrowaveAntenna preset).
-    static let microwaveShaftRadius = 1.05e-3
-    /// Laser: 400 um fibre through an 18 G needle, OD 1.27 mm (Gangi 1997; ISO 9626).
-    static let laserNeedleRadius = 0.635e-3
-    /// Cryoprobe: 2.4 mm argon probe (Littrup 2009, calibration-targets.md).
-    static let cryoProbeRadius = 1.2e-3
 
     /// Microwave, laser and cryo applicators: along the explicit trajectories when the
     /// scenario has them (their number must be `count`), otherwise along the pedicle axes:
@@ -264,30 +169,6 @@ public struct RunSetup {
         if name.hasPrefix("cord") { return .cord }
         if name.hasPrefix("root") { return .root }
         return .other
-    }
-
-    /// RF probes along the explicit trajectories, or the phantom's pedicle axes: tip at the
-    /// axis target in the body, shaft back along the axis to just inside the domain (the
-    /// real shaft continues to the skin). Each rasterized shaft (electrodes and insulation)
-    /// is checked clear of the canal and the nerve roots.
-    static func placeRFProbes(phantom: Phantom, scenario: Scenario) throws -> [Probe] {
-        let sides: [String]
-        switch scenario.rf.placement {
-        case .bipedicular: sides = ["left", "right"]
-        case .left: sides = ["left"]
-        case .right: sides = ["right"]
-        }
-        let preset = scenario.rf.probe ?? (scenario.rf.mode == .bipolar ? defaultBipolarPreset : defaultMonopolarPreset)
-        return try plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides).map { p -> Probe in
-            let probe = try rethrowInput { try ProbePreset.probe(preset, name: p.name, entry: p.shaftStart, tip: p.tip) }
-            guard probe.isBipolar == (scenario.rf.mode == .bipolar) else {
-                throw SimulationError.invalidInput("probe preset '\(preset)' is \(probe.isBipolar ? "bipolar" : "monopolar") but rf.mode is \(scenario.rf.mode.rawValue); choose a \(scenario.rf.mode.rawValue) preset: \(ProbePreset.names.filter { $0.contains("bipolar") == (scenario.rf.mode == .bipolar) }.joined(separator: ", "))")
-            }
-            let raster = try rethrowInput { try probe.rasterize(on: phantom.grid, context: "probe '\(p.name)' (\(p.origin))") }
-            try checkClearOfNeuralStructures(shaft: raster.voxels, applicator: "probe '\(p.name)'", tip: p.tip, entry: p.shaftStart,
-                                             placement: p.origin, phantom: phantom)
-            return probe
-        }
     }
 
     /// The point where a line from `tip` through `through` leaves the grid, one voxel inside.

@@ -7,11 +7,6 @@ import AblasimPhysics
 /// sweep axes, so they can never disagree about a name, a unit or a range. Units at this
 /// surface: mm, s, W, C, MHz, nm, J. Defaults are the initial values below.
 public struct Scenario: Equatable, Sendable {
-    public enum Modality: String, CaseIterable, Sendable {
-        case rf, microwave, laser, cryo
-        /// The key `--power` sets for this modality (cryo has no power setting).
-        public var powerKey: String? { self == .cryo ? nil : rawValue + ".power_w" }
-    }
     public enum RFMode: String, CaseIterable, Sendable { case bipolar, monopolar }
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
@@ -19,45 +14,6 @@ public struct Scenario: Equatable, Sendable {
     /// Epidural thermoprotection: CO2 or 5 % dextrose dissection, or circulating saline.
     public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose, saline }
 
-    public struct RF: Equatable, Sendable {
-        public var mode: RFMode = .bipolar
-        public var placement: Placement = .bipedicular
-        /// Channels one after the other instead of simultaneously.
-        public var sequential = false
-        /// Probe preset name; nil picks the modality's default preset.
-        public var probe: String?
-        public var generator: GeneratorMode = .temperature
-        /// Power ceiling (temperature mode) or set power [W]. 20 W: assumed, the order of
-        /// the output of cooled bipolar spine generators (no chart verified,
-        /// calibration-targets.md).
-        public var powerW = 20.0
-        /// Set temperature of the probe thermocouple in temperature-controlled mode [C].
-        /// 70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md).
-        public var targetTempC = 70.0
-        /// Numerical options of the potential solve (nil: `RFOptions` defaults).
-        public var driftTolerance: Double?
-        public var driftCheckS: Double?
-        public var boxMarginMM: Double?
-    }
-    public struct Microwave: Equatable, Sendable {
-        public var powerW = 60.0
-        public var frequencyMHz = 2450.0
-        /// Temperature-dependent dielectric properties (water loss near 100 C, `MicrowaveWaterLoss`).
-        public var waterLoss = false
-    }
-    public struct Laser: Equatable, Sendable {
-        public var powerW = 3.0
-        public var wavelengthNm = 980.0
-        /// Stop when this much energy is delivered [J]; nil runs for `duration`.
-        public var energyJ: Double? = 1000
-    }
-    public struct Cryo: Equatable, Sendable {
-        public var probes = 2
-        /// Freeze, thaw, freeze [min].
-        public var protocolMin: [Double] = [10, 8, 10]
-        /// RKL1 super-step of the phase-change solver [s]; 0: plain explicit steps (docs/cryo.md).
-        public var superStepS: Double = CryoSettings.defaultSuperTimeStepping.superStep
-    }
     /// The outer faces of the phantom (bench conditions: a bath, an ex vivo block in air).
     public struct Boundary: Equatable, Sendable {
         public enum Condition: String, CaseIterable, Sendable { case held, convective, insulated }
@@ -95,7 +51,8 @@ public struct Scenario: Equatable, Sendable {
     }
 
     public var phantom: String?
-    public var modality: Modality = .rf
+    /// One of `ModalityRegistry`'s modalities.
+    public var modality: ModalityName = .rf
     /// Simulated time [s]. 6 min is a typical cooled bipolar spine protocol length.
     public var durationS = 360.0
     /// True once `duration_s` was set (file, --set, --duration): a cryo run then lasts
@@ -115,6 +72,9 @@ public struct Scenario: Equatable, Sendable {
     public var microwave = Microwave()
     public var laser = Laser()
     public var cryo = Cryo()
+    /// Settings of plug-in modalities, by dotted key (`ScenarioParameter.setting`); the
+    /// built-in modalities keep theirs in the typed structs above.
+    public var modalitySettings: [String: ScenarioValue] = [:]
     public var interlock = Interlock()
     public var epiduralDissection: Dissection = .none
     /// Temperature of circulating epidural saline [C]; body temperature by default, lower
@@ -130,6 +90,10 @@ public struct Scenario: Equatable, Sendable {
     public var thresholds = SafetyThresholds()
 
     public init() {}
+
+    /// A registered parameter's value in this scenario (its default when unset), nil for an
+    /// unknown key: how a plug-in modality reads its settings.
+    public func setting(_ key: String) -> ScenarioValue? { Scenario.parameter(key)?.load(self) }
 
     /// The keys with type, range, default and doc, one per line, for `--help`.
     public static var helpText: String {

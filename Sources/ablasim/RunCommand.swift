@@ -42,11 +42,8 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Phantom file (.vox). May also come from the scenario file's 'phantom' key.")
     var phantom: String?
 
-    @Flag(help: "Bipolar RF (the default modality).") var bipolar = false
-    @Flag(help: "Monopolar RF with a grounding pad.") var monopolar = false
-    @Flag(help: "Microwave ablation.") var microwave = false
-    @Flag(help: "Laser ablation (LITT).") var laser = false
-    @Flag(help: "Cryoablation.") var cryo = false
+    /// The modality flags (--bipolar, --monopolar, --microwave, ...), from `ModalityRegistry`.
+    @Flag var modalityFlags: [ModalityChoice] = []
 
     /// A single pedicle.
     enum Side: String, CaseIterable, ExpressibleByArgument { case left, right }
@@ -110,8 +107,9 @@ struct RunCommand: ParsableCommand {
 
     /// Options that exclude each other, checked before any file is read.
     func validate() throws {
-        let modalities = [bipolar, monopolar, microwave, laser, cryo].filter { $0 }.count
-        if modalities > 1 { throw ValidationError("choose one of --bipolar, --monopolar, --microwave, --laser, --cryo") }
+        if Set(modalityFlags).count > 1 {
+            throw ValidationError("choose one of " + ModalityChoice.allCases.map { "--" + $0.flag.name }.joined(separator: ", "))
+        }
         if resume && overwrite { throw ValidationError("--resume continues a run and --overwrite replaces it: give one") }
     }
     @Flag(name: .customLong("check-bounds"), help: "Verify after every step that no voxel leaves the maximum-principle bounds of the held, boundary, initial and arterial temperatures (plus what sources add); a violation stops the run (exit 3).") var checkBounds = false
@@ -122,10 +120,7 @@ struct RunCommand: ParsableCommand {
         if let scenario { s = try Scenario.load(yamlAt: scenario) }
         var sets: [(String, String, String)] = []
         func add(_ key: String, _ value: String?, _ option: String) { if let value { sets.append((key, value, option)) } }
-        let modalities = [("rf", bipolar || monopolar), ("microwave", microwave), ("laser", laser), ("cryo", cryo)].filter(\.1)
-        add("modality", modalities.first?.0, "--\(modalities.first?.0 ?? "")")
-        if bipolar { add("rf.mode", "bipolar", "--bipolar") }
-        if monopolar { add("rf.mode", "monopolar", "--monopolar") }
+        for setting in modalityFlags.first?.flag.settings ?? [] { add(setting.key, setting.value, "--" + modalityFlags[0].flag.name) }
         add("phantom", phantom, "phantom argument")
         add("rf.placement", unipedicular?.rawValue, "--unipedicular")
         if sequential { add("rf.sequential", "true", "--sequential") }
@@ -147,7 +142,7 @@ struct RunCommand: ParsableCommand {
         // --power sets the power of the modality the run ends up with, whichever of the
         // scenario file or a flag chose it.
         if let power {
-            guard let key = s.modality.powerKey else {
+            guard let key = ModalityRegistry.named(s.modality)?.powerKey else {
                 throw SimulationError.invalidInput("--power does not apply to a \(s.modality.rawValue) run; see ablasim run --help for its keys")
             }
             try s.set(key, to: "\(power)", context: "--power")
@@ -206,6 +201,16 @@ struct RunCommand: ParsableCommand {
         if !quiet { writeStandardError("results in \(outDir.path)\n") }
         if failOnFlag && !output.summary.flags.isEmpty { throw ExitStatus.flagged }
     }
+}
+
+/// One modality flag of `ModalityRegistry` as an argument-parser flag.
+struct ModalityChoice: EnumerableFlag, Hashable {
+    let flag: ModalityFlag
+    static var allCases: [ModalityChoice] { ModalityRegistry.all.flatMap(\.flags).map(ModalityChoice.init) }
+    static func name(for value: ModalityChoice) -> NameSpecification { .customLong(value.flag.name) }
+    static func help(for value: ModalityChoice) -> ArgumentHelp? { ArgumentHelp(value.flag.help) }
+    static func == (a: ModalityChoice, b: ModalityChoice) -> Bool { a.flag.name == b.flag.name }
+    func hash(into h: inout Hasher) { h.combine(flag.name) }
 }
 
 extension Scenario.Dissection: ExpressibleByArgument {}

@@ -72,11 +72,11 @@ final class ProbePlacementTests: XCTestCase {
         for p in phantoms {
             for (mode, placement) in [("bipolar", "bipedicular"), ("bipolar", "left"), ("bipolar", "right"), ("monopolar", "bipedicular")] {
                 let s = try scenario("rf", [("rf.mode", mode), ("rf.placement", placement)])
-                XCTAssertNoThrow(try RunSetup.placeRFProbes(phantom: p, scenario: s), "\(p.name) \(mode) \(placement)")
+                XCTAssertNoThrow(try RFModality.placeProbes(phantom: p, scenario: s), "\(p.name) \(mode) \(placement)")
             }
-            for (modality, kind, count, radius) in [("microwave", "microwave antenna", 1, RunSetup.microwaveShaftRadius),
-                                                    ("laser", "laser fibre", 1, RunSetup.laserNeedleRadius),
-                                                    ("cryo", "cryoprobe", 2, RunSetup.cryoProbeRadius)] {
+            for (modality, kind, count, radius) in [("microwave", "microwave antenna", 1, MicrowaveModality.shaftRadius),
+                                                    ("laser", "laser fibre", 1, LaserModality.needleRadius),
+                                                    ("cryo", "cryoprobe", 2, CryoModality.probeRadius)] {
                 let s = try scenario(modality)
                 XCTAssertNoThrow(try RunSetup.applicatorAxes(phantom: p, scenario: s, count: count, radius: radius, kind: kind),
                                  "\(p.name) \(modality)")
@@ -88,7 +88,7 @@ final class ProbePlacementTests: XCTestCase {
         let p = Self.phantom
         let right = p.landmarks.pedicleRight!
         let t = Scenario.Trajectory(name: "mine", entryMM: right.entry * 1000, tipMM: right.target * 1000)
-        let probes = try RunSetup.placeRFProbes(phantom: p, scenario: try scenario("rf", [("trajectories", t.text)]))
+        let probes = try RFModality.placeProbes(phantom: p, scenario: try scenario("rf", [("trajectories", t.text)]))
         XCTAssertEqual(probes.map(\.name), ["mine"])
         XCTAssertEqual(probes[0].tip, right.target)
         // Microwave takes exactly one trajectory.

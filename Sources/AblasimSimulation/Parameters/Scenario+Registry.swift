@@ -5,46 +5,52 @@ import AblasimPhysics
 /// The scenario parameters, each declared once (see `ScenarioParameter`). Defaults live in
 /// the `Scenario` structs' initial values, with their sources; the entries read them.
 extension Scenario {
-    public static let registry: [ScenarioParameter] = general + bench + rfParameters + microwaveParameters
-        + laserParameters + cryoParameters + safety
+    /// Every scenario parameter: the general and bench keys, each modality's own (from
+    /// `ModalityRegistry`, in its order) and the safety keys.
+    public static var registry: [ScenarioParameter] { table.entries }
 
     /// The entry for `key`, nil for unknown keys (`tissue.*` keys have their own table).
-    public static func parameter(_ key: String) -> ScenarioParameter? { registryByKey[key] }
-    private static let registryByKey = Dictionary(uniqueKeysWithValues: registry.map { ($0.key, $0) })
+    public static func parameter(_ key: String) -> ScenarioParameter? { table.byKey[key] }
+
+    /// The registry, rebuilt only when the set of modalities changes.
+    private static var table: (entries: [ScenarioParameter], byKey: [String: ScenarioParameter]) {
+        let generation = ModalityRegistry.generation
+        return cachedTable.withLock { cache in
+            if let c = cache, c.generation == generation { return (c.entries, c.byKey) }
+            let entries = general + bench + ModalityRegistry.all.flatMap(\.parameters) + safety
+            let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            cache = (generation, entries, byKey)
+            return (entries, byKey)
+        }
+    }
+    private static let cachedTable = Locked<(generation: Int, entries: [ScenarioParameter], byKey: [String: ScenarioParameter])?>(nil)
 
     // MARK: - entry builders
 
-    private typealias P = ScenarioParameter
-    private static func number(_ key: String, _ range: ClosedRange<Double>, _ unit: String, _ path: WritableKeyPath<Scenario, Double>,
+    typealias P = ScenarioParameter
+    static func number(_ key: String, _ range: ClosedRange<Double>, _ unit: String, _ path: WritableKeyPath<Scenario, Double>,
                                doc: String, source: String, applies: @escaping @Sendable (Scenario) -> Bool = { _ in true }) -> P {
         P(key, .number(range, unit: unit), doc: doc, source: source, applies: applies,
           load: { .number($0[keyPath: path]) }, store: { s, v, _ in s[keyPath: path] = v.double! })
     }
-    private static func flag(_ key: String, _ path: WritableKeyPath<Scenario, Bool>, doc: String, source: String,
+    static func flag(_ key: String, _ path: WritableKeyPath<Scenario, Bool>, doc: String, source: String,
                              applies: @escaping @Sendable (Scenario) -> Bool = { _ in true }) -> P {
         P(key, .flag, doc: doc, source: source, applies: applies, load: { .flag($0[keyPath: path]) }, store: { s, v, _ in s[keyPath: path] = v.bool! })
     }
-    private static func choice<E: RawRepresentable & CaseIterable & Sendable>(_ key: String, _ path: WritableKeyPath<Scenario, E>, doc: String, source: String,
+    static func choice<E: RawRepresentable & CaseIterable & Sendable>(_ key: String, _ path: WritableKeyPath<Scenario, E>, doc: String, source: String,
                                                                          applies: @escaping @Sendable (Scenario) -> Bool = { _ in true }) -> P where E.RawValue == String {
         P(key, .choice(E.allCases.map(\.rawValue)), doc: doc, source: source, applies: applies,
           load: { .text($0[keyPath: path].rawValue) }, store: { s, v, _ in s[keyPath: path] = E(rawValue: v.string!)! })
     }
 
-    // MARK: - when a parameter applies
-
-    private static let isRF: @Sendable (Scenario) -> Bool = { $0.modality == .rf }
-    /// Pedicle placement is used when no explicit trajectories are given, by RF and by
-    /// single-applicator modalities (cryo with one probe).
-    private static let usesPedicles: @Sendable (Scenario) -> Bool = { s in
-        s.trajectories.isEmpty && (s.modality != .cryo || s.cryo.probes == 1)
-    }
-
     // MARK: - the entries
 
-    private static let general: [P] = [
+    /// Built on each registry rebuild: the `modality` key's choices are the registered modalities.
+    private static var general: [P] { [
         P("phantom", .text(format: "the path of a .vox phantom"), doc: "Phantom file (relative to the working directory).",
           source: "none: given per run", load: { $0.phantom.map(ScenarioValue.text) ?? .none }, store: { s, v, _ in s.phantom = v.string }),
-        choice("modality", \.modality, doc: "Ablation modality.", source: "RF: the usual spinal modality (calibration-targets.md)"),
+        P("modality", .choice(ModalityRegistry.all.map(\.name.rawValue)), doc: "Ablation modality.", source: "RF: the usual spinal modality (calibration-targets.md)",
+          load: { .text($0.modality.rawValue) }, store: { s, v, _ in s.modality = ModalityName(rawValue: v.string!) }),
         P("duration_s", .number(1...86_400, unit: "s"), doc: "Simulated time; a cryo run lasts its protocol unless this is given.",
           source: "6 min: a typical cooled bipolar spine protocol",
           load: { .number($0.durationS) }, store: { s, v, _ in s.durationS = v.double!; s.durationIsExplicit = true }),
@@ -72,7 +78,7 @@ extension Scenario {
              doc: "Accept tissue overrides naming tissues the phantom does not contain (otherwise an error).",
              source: "off: an override that changes nothing is almost always a typo",
              applies: { !$0.tissueOverrides.isEmpty }),
-    ]
+    ] }
 
     /// Bench conditions: ex vivo blocks, water baths, cadaver specimens.
     private static let bench: [P] = [
@@ -89,85 +95,6 @@ extension Scenario {
                doc: "Film coefficient to the bath of a convective boundary.",
                source: "500 W/(m^2 K): mid-range of free convection in liquids, 50-1000 (Incropera & DeWitt, Fundamentals of Heat and Mass Transfer, Table 1.1)",
                applies: { $0.boundary.condition == .convective }),
-    ]
-
-    private static let rfParameters: [P] = [
-        choice("rf.mode", \.rf.mode, doc: "Bipolar (two electrodes on one shaft) or monopolar (grounding pad at the domain boundary).",
-               source: "bipolar: the usual spine RF probes (calibration-targets.md)", applies: isRF),
-        choice("rf.placement", \.rf.placement, doc: "Pedicles used: both (bipedicular) or one.",
-               source: "bipedicular: coalescent zones from both sides (docs/rf-coalescence.md)", applies: usesPedicles),
-        flag("rf.sequential", \.rf.sequential, doc: "Run the channels one after another instead of simultaneously.",
-             source: "off: simultaneous bipedicular ablation coalesces (docs/rf-coalescence.md)",
-             applies: { $0.modality == .rf && ($0.trajectories.count > 1 || ($0.trajectories.isEmpty && $0.rf.placement == .bipedicular)) }),
-        P("rf.probe", .text(format: "a probe preset name (docs/rf.md)"), doc: "Probe preset.",
-          source: "cooled-bipolar-15 (bipolar), monopolar-17g-10mm (monopolar): RunSetup presets",
-          applies: isRF, load: { s in .text(s.rf.probe ?? (s.rf.mode == .bipolar ? RunSetup.defaultBipolarPreset : RunSetup.defaultMonopolarPreset)) },
-          store: { s, v, _ in s.rf.probe = v.string }),
-        choice("rf.generator", \.rf.generator, doc: "Generator mode: temperature-controlled, constant power or a power ramp.",
-               source: "temperature control: cooled bipolar spine generators (calibration-targets.md)", applies: isRF),
-        number("rf.power_w", 0.1...250, "W", \.rf.powerW, doc: "Power ceiling (temperature mode) or set power (power mode, ramp ceiling).",
-               source: "20 W: assumed, the order of cooled bipolar spine generators' output (no chart verified, calibration-targets.md)", applies: isRF),
-        number("rf.target_temp_c", 40...105, "C", \.rf.targetTempC, doc: "Set temperature of the probe thermocouple in temperature mode.",
-               source: "70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md)",
-               applies: { $0.modality == .rf && $0.rf.generator == .temperature }),
-        P("rf.drift_tolerance", .number(1e-4...0.5, unit: "(relative conductance drift)"), doc: "Conductance drift that triggers a potential re-solve.",
-          source: "RFOptions default (docs/rf.md)", applies: isRF,
-          load: { .number($0.rf.driftTolerance ?? RFOptions().driftTolerance) }, store: { s, v, _ in s.rf.driftTolerance = v.double }),
-        P("rf.drift_check_s", .number(0...60, unit: "s"), doc: "Interval between conductance drift checks.",
-          source: "RFOptions default (docs/rf.md)", applies: isRF,
-          load: { .number($0.rf.driftCheckS ?? RFOptions().driftCheckInterval) }, store: { s, v, _ in s.rf.driftCheckS = v.double }),
-        P("rf.box_margin_mm", .number(0...200, unit: "mm"), doc: "Solve the potential on a box this far around the probes instead of the whole grid.",
-          source: "RFOptions default (docs/rf.md)", applies: { $0.modality == .rf && $0.rf.boxMarginMM != nil },
-          load: { $0.rf.boxMarginMM.map(ScenarioValue.number) ?? .none }, store: { s, v, _ in s.rf.boxMarginMM = v.double }),
-    ]
-
-    private static let microwaveParameters: [P] = [
-        number("microwave.power_w", 1...200, "W", \.microwave.powerW, doc: "Absorbed antenna power.",
-               source: "60 W: a common setting of cooled 2.45 GHz antennas (docs/microwave.md)", applies: { $0.modality == .microwave }),
-        P("microwave.frequency_mhz", .number(915...2450, unit: "MHz: 915 or 2450"), doc: "Frequency: the ISM bands of interstitial antennas.",
-          source: "2450 MHz: most current systems (docs/microwave.md)", applies: { $0.modality == .microwave },
-          load: { .number($0.microwave.frequencyMHz) },
-          store: { s, v, context in
-              guard v.double == 915 || v.double == 2450 else {
-                  throw SimulationError.invalidInput("\(context): microwave.frequency_mhz = \(v.text) is not valid; expected 915 or 2450 (MHz): the ISM frequencies of interstitial antennas")
-              }
-              s.microwave.frequencyMHz = v.double!
-          }),
-        flag("microwave.water_loss", \.microwave.waterLoss, doc: "Temperature-dependent dielectric properties (water loss near 100 C).",
-             source: "off (docs/microwave.md: its parameters are assumed, Ji & Brace 2011 form)", applies: { $0.modality == .microwave }),
-    ]
-
-    private static let laserParameters: [P] = [
-        number("laser.power_w", 0.1...30, "W", \.laser.powerW, doc: "Laser power at the fibre tip.",
-               source: "3 W: the 2-4 W of osteoid-osteoma photocoagulation (Gangi 1997)", applies: { $0.modality == .laser }),
-        number("laser.wavelength_nm", 805...1064, "nm", \.laser.wavelengthNm, doc: "Wavelength.",
-               source: "980 nm diode (docs/laser.md)", applies: { $0.modality == .laser }),
-        P("laser.energy_j", .number(1...100_000, unit: "J", optional: true), doc: "Stop the laser when this energy is delivered; none: run for duration_s.",
-          source: "1000 J: top of the 400-1000 J of Gangi 1997", applies: { $0.modality == .laser },
-          load: { $0.laser.energyJ.map(ScenarioValue.number) ?? .none }, store: { s, v, _ in s.laser.energyJ = v.double }),
-    ]
-
-    private static let cryoParameters: [P] = [
-        P("cryo.probes", .integer(1...4), doc: "Number of cryoprobes along the pedicle axes (explicit trajectories set it otherwise).",
-          source: "2: one per pedicle", applies: { $0.modality == .cryo && $0.trajectories.isEmpty },
-          load: { .integer($0.cryo.probes) }, store: { s, v, _ in s.cryo.probes = v.int! }),
-        P("cryo.protocol_min", .numbers(0...120, unit: "min"), doc: "Alternating freeze, thaw, freeze, ... phase lengths; at least one > 0.",
-          source: "10-8-10 min: a double-freeze protocol (docs/cryo.md)", applies: { $0.modality == .cryo },
-          load: { .numbers($0.cryo.protocolMin) },
-          store: { s, v, context in
-              let phases = v.list!
-              guard phases.contains(where: { $0 > 0 }) else {
-                  throw SimulationError.invalidInput("\(context): cryo.protocol_min = '\(v.text)' has no phase longer than 0 min; e.g. 10,8,10")
-              }
-              let total = phases.reduce(0, +)
-              guard total <= 24 * 60 else {
-                  throw SimulationError.invalidInput("\(context): cryo.protocol_min = '\(v.text)' lasts \(total) min; a protocol may last at most 1440 min (24 h, the duration_s limit)")
-              }
-              s.cryo.protocolMin = phases
-          }),
-        number("cryo.super_step_s", 0...600, "s (0: plain explicit steps)", \.cryo.superStepS,
-               doc: "RKL1 super-step of the phase-change solver.", source: "10 s: converged within 0.3 % of 5 and 1 s (docs/cryo.md)",
-               applies: { $0.modality == .cryo }),
     ]
 
     private static let safety: [P] = [

@@ -35,6 +35,15 @@ public struct ScenarioParameter: Sendable {
         self.applies = applies; self.load = load; self.store = store
     }
 
+    /// A plug-in modality's parameter, kept in `Scenario.modalitySettings` under its key
+    /// (read it with `Scenario.setting(_:)`); applies when the scenario's modality is the
+    /// key's prefix. `store` may check more than the kind does and throw.
+    public static func setting(_ key: String, _ kind: Kind, default value: ScenarioValue, doc: String, source: String) -> ScenarioParameter {
+        let prefix = String(key.prefix { $0 != "." })
+        return ScenarioParameter(key, kind, doc: doc, source: source, applies: { $0.modality.rawValue == prefix },
+                                 load: { $0.modalitySettings[key] ?? value }, store: { s, v, _ in s.modalitySettings[key] = v })
+    }
+
     /// The default value: what a fresh `Scenario` holds (stated once, in the struct).
     public var defaultValue: ScenarioValue { load(Scenario()) }
 
@@ -90,6 +99,8 @@ public struct ScenarioParameter: Sendable {
 }
 
 extension ScenarioValue {
+    /// The value as a number (numbers and whole numbers), nil otherwise.
+    public var number: Double? { double }
     var double: Double? { if case .number(let x) = self { return x }; if case .integer(let n) = self { return Double(n) }; return nil }
     var int: Int? { if case .integer(let n) = self { return n }; return nil }
     var bool: Bool? { if case .flag(let b) = self { return b }; return nil }
