@@ -18,17 +18,23 @@ public struct ChannelSample: Sendable, Equatable {
     }
 }
 
-/// A source of heat (or cold) in the simulation: RF, microwave, laser, cryo.
+/// A source of heat in the simulation: RF, microwave, laser (cryo reports its probes'
+/// channels here; the probes themselves are held surfaces, a `BoundaryCondition`).
 ///
-/// The simulation clears `solver.source` and then calls `update` on every source once per
-/// step, before the Pennes update. A source adds its power density Q [W/m^3] to
-/// `solver.source` and sets the temperature of the boundary voxels it owns (cooled shafts,
-/// cryo surfaces). Never called per voxel: all per-voxel work stays inside a source's own
-/// loops over its fields. Every source saves its evolving state for a checkpoint
-/// (`Checkpointable`): a source that cannot is a compile error, not a failed SIGTERM.
+/// Bound once to the solver (`bind(to:)`, after it is built and again after a checkpoint
+/// restore), then each step, after every boundary condition has held its voxels and the
+/// simulation has cleared `solver.source`, `addHeat` adds the source's power density Q
+/// [W/m^3] to `solver.source`. Never called per voxel: all per-voxel work stays inside a
+/// source's own loops over its fields. Every source saves its evolving state for a
+/// checkpoint (`Checkpointable`): a source that cannot is a compile error, not a failed
+/// SIGTERM.
 public protocol HeatSource: Checkpointable {
     var name: String { get }
-    func update(solver: PennesSolver<Float>, time: Double) throws
+    /// Takes what the source needs from the solver (materials, codes, patterns) before the
+    /// first step and after a checkpoint restore; idempotent.
+    func bind(to solver: PennesSolver<Float>) throws
+    /// Adds this step's power density to `solver.source`.
+    func addHeat(solver: PennesSolver<Float>, time: Double) throws
     /// Power gate set by the interlock: 1 full power, 0 off, in between throttled.
     var powerFactor: Double { get set }
     /// Current state of each generator channel.
@@ -59,8 +65,44 @@ public struct SourceEvent: Sendable, Equatable, Codable {
 }
 
 extension HeatSource {
+    /// One step of this applicator for a caller without a `Simulation` (physics tests,
+    /// benchmarks): binds it, holds its surfaces when it also holds temperatures, adds heat.
+    public func update(solver: PennesSolver<Float>, time: Double) throws {
+        try bind(to: solver)
+        if let held = self as? BoundaryCondition { try held.hold(solver: solver, time: time) }
+        try addHeat(solver: solver, time: time)
+    }
     public var reportedEvents: [SourceEvent] { [] }
     public var maximumTimeStep: Double? { nil }
     public var statistics: [String: Double] { [:] }
     public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { nil }
+}
+
+/// A held boundary inside the domain: voxels whose temperature the condition sets at the
+/// start of every step, before the sources add heat (RF and microwave coolant in the
+/// shafts, cryoprobe surfaces, circulating epidural saline). Bound once to the solver like
+/// a `HeatSource`; checkpointable by type.
+public protocol BoundaryCondition: Checkpointable {
+    var name: String { get }
+    /// Takes the voxels it holds from the solver; idempotent (see `HeatSource.bind`).
+    func bind(to solver: PennesSolver<Float>) throws
+    /// Sets the held voxels' temperatures for the step starting at `time`.
+    func hold(solver: PennesSolver<Float>, time: Double) throws
+}
+
+extension BoundaryCondition {
+    /// One step of this condition for a caller without a `Simulation`: binds and holds.
+    public func update(solver: PennesSolver<Float>, time: Double) throws {
+        try bind(to: solver)
+        try hold(solver: solver, time: time)
+    }
+}
+
+extension HeatSource where Self: BoundaryCondition {
+    /// One step of an applicator that both holds surfaces and adds heat: bind, hold, add.
+    public func update(solver: PennesSolver<Float>, time: Double) throws {
+        try bind(to: solver)
+        try hold(solver: solver, time: time)
+        try addHeat(solver: solver, time: time)
+    }
 }

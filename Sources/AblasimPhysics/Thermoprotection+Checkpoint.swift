@@ -1,12 +1,11 @@
 import AblasimCore
 
 extension SalineIrrigation: Checkpointable {
-    /// The irrigation holds a fixed temperature: only the power factor evolves (its voxel
-    /// list comes from the solver's codes).
+    /// The irrigation holds a fixed temperature: nothing evolves (its voxel list comes from
+    /// the solver's codes); the temperature is checked against this run's.
     public func saveState(to w: inout StateWriter) {
         w.tag("saline_irrigation")
         w.write(temperature)
-        w.write(powerFactor)
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -15,6 +14,5 @@ extension SalineIrrigation: Checkpointable {
         guard t == temperature else {
             throw CoreError("\(r.context): checkpoint saline temperature \(t) C differs from this run's \(temperature) C")
         }
-        powerFactor = try r.readDouble()
     }
 }

@@ -25,8 +25,9 @@ public enum Thermoprotection {
     /// The phantom label the epidural space carries.
     public static let epiduralLabel = "epidural_fat"
 
-    /// Applies `option` to the epidural material of `model`. Returns the source that holds
-    /// the saline temperature (add it to the simulation's sources), nil for dissections.
+    /// Applies `option` to the epidural material of `model`. Returns the boundary condition
+    /// that holds the saline temperature (add it to the simulation's boundaries), nil for
+    /// dissections.
     /// Apply before installing the modality's applicators, so their patterns see the new
     /// material (the microwave and laser patterns are computed from the solver's materials
     /// in any case).
@@ -34,7 +35,7 @@ public enum Thermoprotection {
     ///   saline temperature is out of range.
     @discardableResult
     public static func apply(_ option: Option, to model: inout ThermalModel, table: TissueTable = .standard,
-                             label: String = Thermoprotection.epiduralLabel) throws -> HeatSource? {
+                             label: String = Thermoprotection.epiduralLabel) throws -> BoundaryCondition? {
         guard let index = model.materialIndex(named: label) else {
             let names = model.materials.map(\.name).joined(separator: ", ")
             throw PhysicsError.invalidInput("thermoprotection needs the epidural label '\(label)' in the phantom; its materials are: \(names)")
@@ -67,19 +68,18 @@ public enum Thermoprotection {
 }
 
 /// Holds the irrigated epidural space at the saline temperature.
-public final class SalineIrrigation: HeatSource {
+public final class SalineIrrigation: BoundaryCondition {
     public let name = "saline_irrigation"
     public let material: Int
     /// Saline temperature [C].
     public let temperature: Double
-    public var powerFactor: Double = 1
     private var indices: [Int]?
 
     init(material: Int, temperature: Double) {
         self.material = material; self.temperature = temperature
     }
 
-    public func update(solver: PennesSolver<Float>, time: Double) throws {
+    public func bind(to solver: PennesSolver<Float>) throws {
         if indices == nil {
             var list: [Int] = []
             let c = solver.codes
@@ -87,13 +87,10 @@ public final class SalineIrrigation: HeatSource {
                 where Int(c[i, j, k] & ~MaterialCode.coagulated) == material { list.append(c.index(i, j, k)) } } }
             indices = list
         }
+    }
+
+    public func hold(solver: PennesSolver<Float>, time: Double) throws {
         let t = solver.temperature.base, v = Float(temperature)
         for i in indices! { t[i] = v }
     }
-
-    /// Holds temperatures only; adds no Q anywhere.
-    public var heatedRegion: (origin: SIMD3<Int>, size: SIMD3<Int>)? { (.zero, .zero) }
-
-    /// No generator channel: the irrigation is passive protection.
-    public func channelSamples() -> [ChannelSample] { [] }
 }

@@ -53,23 +53,32 @@ extension ScenarioRun {
 }
 
 extension Simulation {
+    /// Every evolving object once: the sources, then the boundary conditions that are not
+    /// also sources (an applicator may be both).
+    private var checkpointed: [(name: String, state: Checkpointable)] {
+        sources.map { ($0.name, $0 as Checkpointable) }
+            + boundaries.filter { b in !sources.contains { $0 === b } }.map { ($0.name, $0 as Checkpointable) }
+    }
+
     func saveState(to w: inout StateWriter) throws {
         solver.saveState(to: &w)
-        for s in sources {
-            w.tag("source:\(s.name)")
-            s.saveState(to: &w)
+        for (name, c) in checkpointed {
+            w.tag("source:\(name)")
+            c.saveState(to: &w)
         }
         monitor.saveState(to: &w)
         saveLoopState(to: &w)
     }
 
+    /// Restores, then binds the sources and boundaries again to the restored solver.
     func restoreState(from r: inout StateReader) throws {
         try solver.restoreState(from: &r)
-        for s in sources {
-            try r.expect(tag: "source:\(s.name)")
-            try s.restoreState(from: &r)
+        for (name, c) in checkpointed {
+            try r.expect(tag: "source:\(name)")
+            try c.restoreState(from: &r)
         }
         try monitor.restoreState(from: &r)
         try restoreLoopState(from: &r)
+        try bind()
     }
 }

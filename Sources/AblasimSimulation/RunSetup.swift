@@ -9,6 +9,8 @@ public struct RunSetup {
     public let phantom: Phantom
     public let scenario: Scenario
     public let model: ThermalModel
+    /// Held temperatures (saline irrigation, the applicators' coolant and surfaces), in order.
+    public let boundaries: [BoundaryCondition]
     public let sources: [HeatSource]
     /// The probes as the summary reports them (mm).
     public let probes: [RunSummary.Probe]
@@ -27,7 +29,7 @@ public struct RunSetup {
         try checkMemory(phantom: phantom, scenario: scenario, budget: budget)
         let table = try tissueTable(for: phantom, scenario: scenario)
         var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
-        var sources: [HeatSource] = []
+        var boundaries: [BoundaryCondition] = []
         let protection: Thermoprotection.Option?
         switch scenario.epiduralDissection {
         case .none: protection = nil
@@ -36,14 +38,14 @@ public struct RunSetup {
         case .saline: protection = .salineIrrigation(temperature: scenario.salineTempC)
         }
         if let protection, let holder = try rethrowInput({ try Thermoprotection.apply(protection, to: &model, table: table) }) {
-            sources.append(holder)
+            boundaries.append(holder)
         }
 
         guard let modality = ModalityRegistry.named(scenario.modality) else {
             throw SimulationError.invalidInput("unknown modality '\(scenario.modality)'; valid: \(ModalityRegistry.all.map(\.name.rawValue).joined(separator: ", "))")
         }
         let installed = try modality.install(into: &model, placement: ModalityPlacement(phantom: phantom, scenario: scenario, executor: executor))
-        sources += installed.sources
+        boundaries += installed.boundaries
         let (probes, tips, duration) = (installed.probes, installed.tips, installed.duration)
 
         var thermocouples: [Thermocouple] = phantom.landmarks.sites.sorted(by: { $0.key < $1.key }).map { name, p in
@@ -51,7 +53,7 @@ public struct RunSetup {
         }
         for spec in scenario.thermocouples { thermocouples.append(try Thermocouple(spec: spec)) }
         let tumorLabels = Set(phantom.legend.filter { $0.value.hasPrefix("tumor") }.keys)
-        return RunSetup(phantom: phantom, scenario: scenario, model: model, sources: sources, probes: probes, tips: tips,
+        return RunSetup(phantom: phantom, scenario: scenario, model: model, boundaries: boundaries, sources: installed.sources, probes: probes, tips: tips,
                         thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
                         duration: duration, anatomyAudit: auditFindings(phantom))
     }

@@ -24,7 +24,9 @@ public final class ScenarioRun {
         try ScenarioRun.checkSteps(solver: solver, sources: setup.sources, duration: setup.duration, budget: budget, grid: phantom.grid)
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
-        simulation = Simulation(solver: solver, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)
+        simulation = try rethrowInput {
+            try Simulation(solver: solver, boundaries: setup.boundaries, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)
+        }
     }
 
     /// Refuses a run whose number of time steps (duration over the step, shortened by any

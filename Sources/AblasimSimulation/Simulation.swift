@@ -1,16 +1,19 @@
 import AblasimCore
 import AblasimPhysics
 
-/// The time loop. `step()` reads like the physics: sources, one Pennes step with dose,
-/// thermocouples and the interlock.
+/// The time loop. `step()` reads like the physics (DESIGN.md section 4): held boundaries,
+/// sources, the thermal step with dose and its stability check, thermocouples, interlock.
 public final class Simulation {
     public let solver: PennesSolver<Float>
+    /// Held temperatures inside the domain (coolant, cryoprobe surfaces, saline), in order.
+    public let boundaries: [BoundaryCondition]
     public let sources: [HeatSource]
     public let monitor: ThermocoupleMonitor
     /// Generator channels sampled every `recordInterval` seconds of simulated time.
     public private(set) var generatorSeries: [(time: Double, samples: [ChannelSample])] = []
     public let recordInterval: Double
-    /// Wall time spent per part of the step [s]: "sources", "thermal", "monitor".
+    /// Wall time spent per part of the step [s]: "sources" (with the held boundaries),
+    /// "thermal", "monitor".
     public private(set) var timing: [String: Double] = ["sources": 0, "thermal": 0, "monitor": 0]
     private var nextRecord = 0.0
     /// Voxels of `solver.source` the sources may have written in the last step (inclusive
@@ -18,12 +21,22 @@ public final class Simulation {
     private var written: (lo: SIMD3<Int>, hi: SIMD3<Int>)? = nil
     private let clock = ContinuousClock()
 
-    public init(solver: PennesSolver<Float>, sources: [HeatSource], monitor: ThermocoupleMonitor, recordInterval: Double) {
+    /// Binds every boundary condition and source to `solver`, once, before the first step.
+    public init(solver: PennesSolver<Float>, boundaries: [BoundaryCondition] = [], sources: [HeatSource],
+                monitor: ThermocoupleMonitor, recordInterval: Double) throws {
         self.solver = solver
+        self.boundaries = boundaries
         self.sources = sources
         self.monitor = monitor
         self.recordInterval = recordInterval
+        try bind()
         recordGenerators()
+    }
+
+    /// Binds (again, after a checkpoint restore) every boundary condition and source.
+    func bind() throws {
+        for b in boundaries { try b.bind(to: solver) }
+        for s in sources { try s.bind(to: solver) }
     }
 
     public var time: Double { solver.time }
@@ -31,16 +44,22 @@ public final class Simulation {
     /// Advances one time step.
     public func step() throws {
         try timed("sources") {
+            for b in boundaries { try b.hold(solver: solver, time: solver.time) }
             clearSourceField()
-            for s in sources { try s.update(solver: solver, time: solver.time) }
+            for s in sources { try s.addHeat(solver: solver, time: solver.time) }
             recordWrittenRegion()
         }
+        // The Pennes step, fused with the dose accumulation (CEM43, Omega, T_max/T_min) and,
+        // with `checkBounds`, the maximum-principle check of the new state.
         try timed("thermal") { try solver.step() }
-        timed("monitor") {
-            let allowed = monitor.observe(solver: solver, time: solver.time)
-            for s in sources { s.powerFactor = allowed }
-        }
+        let allowed = timed("monitor") { monitor.observe(solver: solver, time: solver.time) }
+        interlock(powerFactor: allowed)
         if solver.time + 1e-9 >= nextRecord { recordGenerators() }
+    }
+
+    /// The interlock: every source's power gated by what the monitor allows.
+    private func interlock(powerFactor allowed: Double) {
+        for s in sources { s.powerFactor = allowed }
     }
 
     /// Runs to `duration` seconds of simulated time, with the step shortened (never

@@ -8,12 +8,13 @@ import AblasimCore
 final class SourceCheckpointTests: XCTestCase {
     let table = TissueTable.standard
 
-    typealias Setup = (solver: PennesSolver<Float>, sources: [HeatSource])
+    typealias Setup = (solver: PennesSolver<Float>, sources: [HeatSource], boundaries: [BoundaryCondition])
 
-    /// The simulation loop in miniature: sources, step, then the interlock's power factor
+    /// The simulation loop in miniature: held boundaries, sources, step, then the interlock's power factor
     /// (varied here so a resumed source must have restored it).
     func advance(_ s: Setup, steps: Int, from first: Int) throws {
         for n in first..<(first + steps) {
+            for b in s.boundaries { try b.update(solver: s.solver, time: s.solver.time) }
             s.solver.source.fill(0)
             for src in s.sources { try src.update(solver: s.solver, time: s.solver.time) }
             try s.solver.step()
@@ -25,17 +26,16 @@ final class SourceCheckpointTests: XCTestCase {
     func checkpoint(_ s: Setup) throws -> [UInt8] {
         var w = StateWriter()
         s.solver.saveState(to: &w)
-        for src in s.sources { (src as! Checkpointable).saveState(to: &w) }
+        for b in s.boundaries { b.saveState(to: &w) }
+        for src in s.sources { src.saveState(to: &w) }
         return w.bytes
     }
 
     func restore(_ s: Setup, from bytes: [UInt8]) throws {
         var r = StateReader(bytes, context: "test checkpoint")
         try s.solver.restoreState(from: &r)
-        for src in s.sources {
-            guard let c = src as? Checkpointable else { return XCTFail("\(src.name) is not Checkpointable") }
-            try c.restoreState(from: &r)
-        }
+        for b in s.boundaries { try b.restoreState(from: &r) }
+        for src in s.sources { try src.restoreState(from: &r) }
         XCTAssertTrue(r.isAtEnd)
     }
 
@@ -75,10 +75,10 @@ final class SourceCheckpointTests: XCTestCase {
             let saline = try Thermoprotection.apply(.salineIrrigation(temperature: 30), to: &m, table: table)
             let axis = try ApplicatorAxis(tip: SIMD3(9.5e-3, 9.5e-3, 18e-3), direction: SIMD3(0, 0, 1), radius: 1.05e-3)
             let mw = try MicrowaveAblation.install(applicator: axis, settings: MicrowaveSettings(absorbedPower: 40, frequency: 2450e6), into: &m)
-            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [saline!, mw])
+            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [mw], [saline!])
         }
         let (straight, before, _) = try assertResumesBitwise(make, first: 16, then: 19)
-        XCTAssertGreaterThan((before.sources[1] as! MicrowaveSource).energy, 0)
+        XCTAssertGreaterThan((before.sources[0] as! MicrowaveSource).energy, 0)
         XCTAssertGreaterThan(Double(straight.solver.tMax.interior().max()!), 60, "the test heats enough to coagulate")
     }
 
@@ -89,7 +89,7 @@ final class SourceCheckpointTests: XCTestCase {
             let axis = try ApplicatorAxis(tip: SIMD3(7.5e-3, 7.5e-3, 17e-3), direction: SIMD3(0, 0, 1), radius: 1.05e-3)
             let settings = MicrowaveSettings(absorbedPower: 80, frequency: 2450e6, waterLoss: .standard)
             let mw = try MicrowaveAblation.install(applicator: axis, settings: settings, into: &m)
-            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [mw])
+            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [mw], [])
         }
         let (straight, before, _) = try assertResumesBitwise(make, first: 14, then: 16)
         XCTAssertGreaterThan((before.sources[0] as! MicrowaveSource).desiccatedVoxelCount, 0, "water loss acts before the checkpoint")
@@ -104,7 +104,7 @@ final class SourceCheckpointTests: XCTestCase {
             let fibre = try ApplicatorAxis(tip: SIMD3(7.5e-3, 7.5e-3, 10e-3), direction: SIMD3(0, 0, 1), radius: 0.635e-3)
             let settings = LaserSettings(power: 12, wavelength: 980, energyLimit: 400, diffusingLength: 4e-3, charring: true)
             let laser = try LaserAblation.install(fibre: fibre, settings: settings, into: &m)
-            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [laser])
+            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [laser], [])
         }
         let (straight, before, _) = try assertResumesBitwise(make, first: 24, then: 26)
         let charAtCheckpoint = (before.sources[0] as! LaserSource).charredCount
@@ -120,7 +120,7 @@ final class SourceCheckpointTests: XCTestCase {
             let axes = try [5e-3, 10e-3].map { try ApplicatorAxis(tip: SIMD3($0, 7.5e-3, 0), direction: SIMD3(0, 0, 1), radius: 1.2e-3) }
             let phases = try CryoProtocol(phases: [.freeze(duration: 12), .passiveThaw(duration: 6), .activeThaw(duration: 4, temperature: 20)])
             let cryo = try Cryoablation.install(probes: axes, settings: CryoSettings(protocolPhases: phases, freezingLength: 1e-3), into: &m)
-            return (try m.makeSolver(Float.self, boundary: .insulated, executor: SlabExecutor(threads: 2)), [cryo])
+            return (try m.makeSolver(Float.self, boundary: .insulated, executor: SlabExecutor(threads: 2)), [cryo], [])
         }
         let dt = try make().solver.dt
         // Checkpoint in the freeze; the resumed part crosses the passive and the active thaw.
@@ -136,7 +136,7 @@ final class SourceCheckpointTests: XCTestCase {
             var m = ThermalModel(grid: grid, uniform: try table.tissue(named: "tumor_metastasis"))
             let axes = try probes.map { try ApplicatorAxis(tip: SIMD3($0, 7.5e-3, 0), direction: SIMD3(0, 0, 1), radius: 1.2e-3) }
             let src = try Cryoablation.install(probes: axes, settings: CryoSettings(protocolPhases: try CryoProtocol.alternating(minutes: [1]), freezingLength: 1e-3), into: &m)
-            return (try m.makeSolver(Float.self, boundary: .insulated, executor: SlabExecutor(threads: 1)), [src])
+            return (try m.makeSolver(Float.self, boundary: .insulated, executor: SlabExecutor(threads: 1)), [src], [])
         }
         let two = try cryo(probes: [5e-3, 10e-3])
         try advance(two, steps: 3, from: 0)

@@ -143,7 +143,7 @@ public enum Cryoablation {
 /// Channel power is the heat exchanged with the tissue, negative while freezing:
 ///   P = - sum over tissue faces of 2 k(T_n) A_f / h_f (T_n - T_probe)   [W]
 /// (the held temperature acts on the shared face, as in `ThermalMaterial.fixedTemperature`).
-public final class CryoSource: HeatSource {
+public final class CryoSource: HeatSource, BoundaryCondition {
     public let name: String
     public let probes: [ApplicatorAxis]
     public let settings: CryoSettings
@@ -195,8 +195,15 @@ public final class CryoSource: HeatSource {
         }
     }
 
-    public func update(solver: PennesSolver<Float>, time: Double) throws {
+    /// Takes the probes' voxels and their tissue neighbours from the solver.
+    public func bind(to solver: PennesSolver<Float>) throws {
         if voxelIndices.isEmpty { prepare(solver) }
+    }
+
+    /// The probes are held surfaces: they add no heat, their channels report what they exchange.
+    public func addHeat(solver: PennesSolver<Float>, time: Double) throws {}
+
+    public func hold(solver: PennesSolver<Float>, time: Double) throws {
         let t = solver.temperature.base
         let f = solver.freezing ?? settings.freezing
         let phase = settings.protocolPhases.phase(at: time)

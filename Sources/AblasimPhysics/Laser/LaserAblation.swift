@@ -109,12 +109,16 @@ public final class LaserSource: HeatSource {
         self.name = name; self.fibre = fibre; self.settings = settings
     }
 
-    public func update(solver: PennesSolver<Float>, time: Double) throws {
+    /// Computes the fluence from the solver's final materials: before the first step, or
+    /// after a restore (rebuilt from the restored char).
+    public func bind(to solver: PennesSolver<Float>) throws {
         if pattern == nil {
-            // First update, or the first after a restore (rebuilt from the restored char).
             try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
-            if patternFromCheckpoint { patternFromCheckpoint = false } else { lastRecompute = time }
+            if patternFromCheckpoint { patternFromCheckpoint = false } else { lastRecompute = solver.time }
         }
+    }
+
+    public func addHeat(solver: PennesSolver<Float>, time: Double) throws {
         if settings.charring, time - lastRecompute >= 1 {
             // Grow the char: pattern voxels that reached 100 C.
             let t = solver.temperature.base

@@ -64,7 +64,7 @@ public enum MicrowaveAblation {
 /// Heat source of one interstitial microwave antenna: the normalized SAR pattern of
 /// `MicrowaveAntenna` times the absorbed power, and the cooled shaft held at the coolant
 /// temperature.
-public final class MicrowaveSource: HeatSource {
+public final class MicrowaveSource: HeatSource, BoundaryCondition {
     public let name: String
     public let applicator: ApplicatorAxis
     public let antenna: MicrowaveAntenna
@@ -97,8 +97,18 @@ public final class MicrowaveSource: HeatSource {
         self.shaftMaterial = shaftMaterial; self.shaftVoxels = shaftVoxels; self.waterLoss = waterLoss
     }
 
-    public func update(solver: PennesSolver<Float>, time: Double) throws {
+    /// Computes the pattern from the solver's final materials (again after a restore).
+    public func bind(to solver: PennesSolver<Float>) throws {
         if pattern == nil { try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes) }
+    }
+
+    /// The water-cooled shaft held at the coolant temperature.
+    public func hold(solver: PennesSolver<Float>, time: Double) throws {
+        let t = solver.temperature.base, coolant = Float(antenna.coolantTemperature)
+        for i in shaftIndices { t[i] = coolant }
+    }
+
+    public func addHeat(solver: PennesSolver<Float>, time: Double) throws {
         let p = power * min(max(powerFactor, 0), 1)
         // Water loss: checked only while power flows (with the interlock's cut nothing is
         // deposited, so the pattern need not follow the cooling tissue until power returns).
@@ -108,8 +118,6 @@ public final class MicrowaveSource: HeatSource {
                 try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
             }
         }
-        let t = solver.temperature.base, coolant = Float(antenna.coolantTemperature)
-        for i in shaftIndices { t[i] = coolant }
         pattern!.add(scale: p, into: solver.source)
         energy += p * solver.dt
     }

@@ -119,7 +119,7 @@ public struct ProbeThermocoupleReading: Sendable, Equatable {
 /// psi_c = sum_e M_ec phi_e, is added face by face: each face dissipates G (dV)^2, half to
 /// each tissue voxel, all of it to the tissue voxel when the other is an electrode, so the
 /// integral of Q is exactly sum_c V_c I_c (energy-consistent). Impedance Z_c = V_c^2 / P_c.
-public final class RFSource: HeatSource {
+public final class RFSource: HeatSource, BoundaryCondition {
     public let name: String
     public let grid: Grid3D
     public let probes: [Probe]
@@ -347,12 +347,15 @@ public final class RFSource: HeatSource {
 
     // MARK: HeatSource
 
-    public func update(solver: PennesSolver<Float>, time: Double) throws {
+    /// Checks the grid and builds the near-field shaft coupling (again after a restore).
+    public func bind(to solver: PennesSolver<Float>) throws {
         guard solver.grid.dims == grid.dims else {
             throw PhysicsError.invalidInput("RF source was built for a \(grid.nx)x\(grid.ny)x\(grid.nz) grid, the solver has \(solver.grid.nx)x\(solver.grid.ny)x\(solver.grid.nz)")
         }
-        holdCoolant(solver)
         if options.electrodeModel == .nearField && thermal == nil { buildCoupling(solver) }
+    }
+
+    public func addHeat(solver: PennesSolver<Float>, time: Double) throws {
         if !solved {
             try resolve(solver)
             lastDriftCheck = time
@@ -418,7 +421,9 @@ public final class RFSource: HeatSource {
         if options.electrodeModel == .nearField { try shaftStep(solver) }
     }
 
-    private func holdCoolant(_ solver: PennesSolver<Float>) {
+    /// Voxel electrode model: the cooled shafts held at the coolant temperature (the near-
+    /// field model holds its steel shafts itself, from the heat they receive: `shaftStep`).
+    public func hold(solver: PennesSolver<Float>, time: Double) throws {
         let t = solver.temperature
         let nx = grid.nx, ny = grid.ny
         for (voxels, temperature) in coolantVoxels {

@@ -22,7 +22,7 @@ public protocol Modality: Sendable {
     /// `phantom` is nil for an estimate from the grid alone (then an upper bound).
     func memoryEstimate(grid: Grid3D, phantom: Phantom?, scenario: Scenario) -> [(what: String, bytes: Double)]
     /// Places the applicators (checked clear of the canal and roots), paints what they
-    /// hold into `model` and returns their heat sources and the probes the summary reports.
+    /// hold into `model` and returns their boundary conditions, heat sources and the probes the summary reports.
     func install(into model: inout ThermalModel, placement: ModalityPlacement) throws -> ModalityInstallation
 }
 
@@ -67,16 +67,18 @@ public struct ModalityPlacement {
     }
 }
 
-/// What a modality installed: its heat sources, the probes as the summary reports them,
-/// their tips (continuous voxel indices, for the coalescence test) and the simulated time
-/// its protocol needs.
+/// What a modality installed: the temperatures its applicators hold (coolant, cryo
+/// surfaces), its heat sources, the probes as the summary reports them, their tips
+/// (continuous voxel indices, for the coalescence test) and the simulated time its
+/// protocol needs. An applicator that does both is in both lists.
 public struct ModalityInstallation {
+    public var boundaries: [BoundaryCondition]
     public var sources: [HeatSource]
     public var probes: [RunSummary.Probe]
     public var tips: [SIMD3<Double>]
     /// Simulated time [s] the protocol needs (sequential RF, a cryo protocol).
     public var duration: Double
-    public init(sources: [HeatSource], probes: [RunSummary.Probe], tips: [SIMD3<Double>], duration: Double) {
-        self.sources = sources; self.probes = probes; self.tips = tips; self.duration = duration
+    public init(boundaries: [BoundaryCondition] = [], sources: [HeatSource], probes: [RunSummary.Probe], tips: [SIMD3<Double>], duration: Double) {
+        self.boundaries = boundaries; self.sources = sources; self.probes = probes; self.tips = tips; self.duration = duration
     }
 }

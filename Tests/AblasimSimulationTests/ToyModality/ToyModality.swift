@@ -54,7 +54,10 @@ final class ToyHeater: HeatSource {
         density = Float(power / (Double(voxels.count) * voxelVolume))
     }
 
-    func update(solver: PennesSolver<Float>, time: Double) throws {
+    /// The ball was chosen at install; nothing to take from the solver.
+    func bind(to solver: PennesSolver<Float>) throws {}
+
+    func addHeat(solver: PennesSolver<Float>, time: Double) throws {
         let f = min(max(powerFactor, 0), 1)
         let q = solver.source, d = density * Float(f)
         for v in voxels { q[v.x, v.y, v.z] += d }

@@ -75,6 +75,6 @@ public struct CryoModality: Modality {
         // The protocol sets the length of a cryo run unless duration_s is given (shorter:
         // the run stops early; longer: the probes are passive after the protocol).
         let duration = scenario.durationIsExplicit ? scenario.durationS : scenario.cryo.protocolMin.reduce(0, +) * 60
-        return ModalityInstallation(sources: [cryo], probes: probes, tips: tips, duration: duration)
+        return ModalityInstallation(boundaries: [cryo], sources: [cryo], probes: probes, tips: tips, duration: duration)
     }
 }

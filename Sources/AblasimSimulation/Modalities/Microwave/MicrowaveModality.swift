@@ -57,7 +57,7 @@ public struct MicrowaveModality: Modality {
         let antenna = try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) }
         // The summary finds each probe's energy under its source's channel name.
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel)
-        return ModalityInstallation(sources: [antenna], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)
+        return ModalityInstallation(boundaries: [antenna], sources: [antenna], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)
     }
 
     /// `MicrowaveAblation.install`: the path attenuation per padded voxel (Double).
