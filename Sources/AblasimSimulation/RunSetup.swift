@@ -93,7 +93,9 @@ public struct RunSetup {
     /// one applicator goes through the pedicle `rf.placement` names (left when
     /// bipedicular), two use both pedicles; more than two do not fit a transpedicular
     /// approach. Each shaft is checked clear of the canal and the nerve roots.
-    static func applicatorAxes(phantom: Phantom, scenario: Scenario, count: Int, radius: Double, kind: String) throws -> [(name: String, axis: ApplicatorAxis)] {
+    /// Returns each applicator's name, axis and shaft voxels (`ApplicatorAxis.voxels`, the
+    /// whole inserted shaft): the raster checked is the one a painted shaft installs.
+    static func applicatorAxes(phantom: Phantom, scenario: Scenario, count: Int, radius: Double, kind: String) throws -> [(name: String, axis: ApplicatorAxis, shaft: [Int])] {
         let planned: [PlannedTrajectory]
         if !scenario.trajectories.isEmpty {
             guard scenario.trajectories.count == count else {
@@ -109,7 +111,7 @@ public struct RunSetup {
                 throw SimulationError.invalidInput("\(count) applicators cannot be placed along the pedicles: transpedicular placement takes 1 or 2 (one per pedicle); give more with the trajectories key")
             }
         }
-        var owner: [Int: String] = [:]   // shaft voxel -> applicator, to refuse overlapping shafts
+        var overlap = ShaftOverlap()
         return try planned.map { p in
             let d = p.tip - p.shaftStart
             let length = (d * d).sum().squareRoot()
@@ -117,17 +119,14 @@ public struct RunSetup {
             let shaft = try rethrowInput { try axis.voxels(in: phantom.grid, context: "\(kind) '\(p.name)' (\(p.origin))") }
             try checkClearOfNeuralStructures(shaft: shaft, applicator: "\(kind) '\(p.name)'", tip: p.tip, entry: p.shaftStart,
                                              placement: p.origin, phantom: phantom)
-            for v in shaft {
-                if let other = owner[v] {
-                    let g = phantom.grid
-                    let i = v % g.nx, j = v / g.nx % g.ny, k = v / (g.nx * g.ny)
-                    let w = g.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
-                    throw SimulationError.invalidInput(String(format: "%@s '%@' and '%@' overlap at voxel (%d, %d, %d), %.1f, %.1f, %.1f mm; move them apart by at least one voxel (%.2f mm) plus both radii (%.2f mm each)",
-                                                              kind, other, p.name, i, j, k, w.x, w.y, w.z, g.spacing.max() * 1000, radius * 1000))
-                }
-                owner[v] = p.name
+            if let (v, other) = overlap.add(shaft) {
+                let g = phantom.grid
+                let i = v % g.nx, j = v / g.nx % g.ny, k = v / (g.nx * g.ny)
+                let w = g.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
+                throw SimulationError.invalidInput(String(format: "%@s '%@' and '%@' overlap at voxel (%d, %d, %d), %.1f, %.1f, %.1f mm; move them apart by at least one voxel (%.2f mm) plus both radii (%.2f mm each)",
+                                                          kind, planned[other].name, p.name, i, j, k, w.x, w.y, w.z, g.spacing.max() * 1000, radius * 1000))
             }
-            return (p.name, axis)
+            return (p.name, axis, shaft)
         }
     }
 

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import AblasimCore
 import AblasimPhantom
+import AblasimPhysics
 @testable import AblasimSimulation
 
 /// Applicator placement: explicit trajectories, and shafts through the spinal canal or a
@@ -88,7 +89,7 @@ final class ProbePlacementTests: XCTestCase {
         let p = Self.phantom
         let right = p.landmarks.pedicleRight!
         let t = Scenario.Trajectory(name: "mine", entryMM: right.entry * 1000, tipMM: right.target * 1000)
-        let probes = try RFModality.placeProbes(phantom: p, scenario: try scenario("rf", [("trajectories", t.text)]))
+        let probes = try RFModality.placeProbes(phantom: p, scenario: try scenario("rf", [("trajectories", t.text)])).probes
         XCTAssertEqual(probes.map(\.name), ["mine"])
         XCTAssertEqual(probes[0].tip, right.target)
         // Microwave takes exactly one trajectory.
@@ -156,5 +157,23 @@ final class ProbePlacementTests: XCTestCase {
                 XCTAssertTrue("\(e)".contains("trajector"), "\(e)")
             }
         }
+    }
+
+    /// Placement once: the rasters the neural-clearance check saw are the ones installed.
+    func testTheCheckedRastersAreTheInstalledOnes() throws {
+        let p = Self.phantom
+        let rf = try scenario("rf")
+        let placed = try RFModality.placeProbes(phantom: p, scenario: rf)
+        let setup = try RunSetup.build(phantom: p, scenario: rf, executor: SlabExecutor(threads: 1))
+        let source = try XCTUnwrap(setup.sources.first as? RFSource)
+        XCTAssertEqual(source.rasters.map(\.voxels), placed.rasters.map(\.voxels))
+        XCTAssertEqual(source.rasters.map(\.roles), placed.rasters.map(\.roles))
+
+        let mw = try scenario("microwave")
+        let shaft = try RunSetup.applicatorAxes(phantom: p, scenario: mw, count: 1, radius: MicrowaveModality.shaftRadius, kind: "microwave antenna")[0].shaft
+        let model = try RunSetup.build(phantom: p, scenario: mw, executor: SlabExecutor(threads: 1)).model
+        let material = try XCTUnwrap(model.materialIndex(named: "microwave_shaft"))
+        XCTAssertEqual(model.codes.indices.filter { Int(model.codes[$0]) == material }, shaft.sorted())
+        XCTAssertFalse(shaft.isEmpty)
     }
 }

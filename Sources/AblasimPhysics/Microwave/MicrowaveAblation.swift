@@ -48,12 +48,15 @@ public enum MicrowaveAblation {
     ///
     /// - Parameters:
     ///   - applicator: antenna axis; its radius is the shaft radius used for painting.
+    ///   - shaft: the shaft's voxels when the caller has them already (placement checks them
+    ///     against the anatomy first; `applicator.voxels(in:)` on this grid), so the voxels
+    ///     checked are the voxels painted; nil rasterizes here.
     ///   - name: channel name (also names the shaft material).
-    public static func install(applicator: ApplicatorAxis, settings: MicrowaveSettings,
+    public static func install(applicator: ApplicatorAxis, shaft given: [Int]? = nil, settings: MicrowaveSettings,
                                into model: inout ThermalModel, name: String = "microwave") throws -> MicrowaveSource {
         var antenna = try settings.validate()
         antenna.shaftRadius = applicator.radius
-        let shaft = try applicator.voxels(in: model.grid, context: "microwave antenna '\(name)'")
+        let shaft = try given ?? applicator.voxels(in: model.grid, context: "microwave antenna '\(name)'")
         let material = try model.addMaterial(.cooledSurface(name: "\(name)_shaft", filmCoefficient: antenna.coolantFilmCoefficient))
         model.paint(shaft, material: material)
         return MicrowaveSource(name: name, applicator: applicator, antenna: antenna, power: settings.absorbedPower,

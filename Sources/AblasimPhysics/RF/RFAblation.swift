@@ -10,7 +10,10 @@ public enum RFAblation {
     ///
     /// Throws `PhysicsError.invalidInput` for a probe outside the grid, probes whose shafts
     /// share voxels, electrodes that touch, bad powers or gains, or count mismatches.
-    public static func install(probes: [Probe], generators: [RFGenerator], into model: inout ThermalModel,
+    /// `rasters`: the probes' rasters when the caller has them already (placement checks
+    /// them against the anatomy first; `Probe.rasterize` on this grid), so the voxels
+    /// checked are the voxels installed; nil rasterizes here.
+    public static func install(probes: [Probe], rasters given: [ProbeRaster]? = nil, generators: [RFGenerator], into model: inout ThermalModel,
                                options: RFOptions = RFOptions(), executor: SlabExecutor = .allCores,
                                name: String = "rf") throws -> RFSource {
         guard !probes.isEmpty else { throw PhysicsError.invalidInput("RF ablation needs at least one probe") }
@@ -24,15 +27,15 @@ public enum RFAblation {
         }
         for (p, g) in zip(probes, generators) { try g.validate(context: "generator channel of probe '\(p.name)'") }
         let grid = model.grid
-        let rasters = try probes.map { try $0.rasterize(on: grid) }
-        var owner = [Int: Int]()
+        if let given, given.count != probes.count {
+            throw PhysicsError.invalidInput("RF ablation has \(probes.count) probes but \(given.count) rasters; give one raster per probe")
+        }
+        let rasters = try given ?? probes.map { try $0.rasterize(on: grid) }
+        var overlap = ShaftOverlap()
         for (pi, r) in rasters.enumerated() {
-            for v in r.voxels {
-                if let other = owner[v] {
-                    let (i, j, k) = (v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny))
-                    throw PhysicsError.invalidInput("probes '\(probes[other].name)' and '\(probes[pi].name)' overlap at voxel (\(i), \(j), \(k)); move them apart by at least one voxel plus both radii")
-                }
-                owner[v] = pi
+            if let (v, other) = overlap.add(r.voxels) {
+                let (i, j, k) = (v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny))
+                throw PhysicsError.invalidInput("probes '\(probes[other].name)' and '\(probes[pi].name)' overlap at voxel (\(i), \(j), \(k)); move them apart by at least one voxel plus both radii")
             }
         }
         if probes.contains(where: { !$0.isBipolar }), case .box = options.domain {

@@ -61,6 +61,8 @@ public struct CryoModality: Modality {
         // Explicit trajectories set the number of cryoprobes; otherwise cryo.probes does.
         let count = scenario.trajectories.isEmpty ? scenario.cryo.probes : scenario.trajectories.count
         let named = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: count, radius: Self.probeRadius, kind: "cryoprobe")
+        // The freezing zones Cryoablation paints are the first freezing length of these
+        // checked shafts, rasterized by the same rule (ApplicatorAxis.voxels).
         let axes = named.map(\.axis)
         let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
         let sts = try rethrowInput { scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil }

@@ -45,7 +45,8 @@ public struct LaserModality: Modality {
 
     public func install(into model: inout ThermalModel, placement: ModalityPlacement) throws -> ModalityInstallation {
         let (phantom, scenario) = (placement.phantom, placement.scenario)
-        let (name, axis) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.needleRadius, kind: "laser fibre")[0]
+        // The fibre is sub-voxel and paints nothing: its shaft raster serves the check only.
+        let (name, axis, _) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.needleRadius, kind: "laser fibre")[0]
         let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
                                      energyLimit: scenario.laser.energyJ)
         let fibre = try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) }

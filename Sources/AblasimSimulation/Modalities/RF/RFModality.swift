@@ -92,7 +92,7 @@ public struct RFModality: Modality {
 
     public func install(into model: inout ThermalModel, placement: ModalityPlacement) throws -> ModalityInstallation {
         let (phantom, scenario) = (placement.phantom, placement.scenario)
-        let placed = try RFModality.placeProbes(phantom: phantom, scenario: scenario)
+        let (placed, rasters) = try RFModality.placeProbes(phantom: phantom, scenario: scenario)
         let power = scenario.rf.powerW
         let mode: RFGeneratorMode
         switch scenario.rf.generator {
@@ -112,7 +112,7 @@ public struct RFModality: Modality {
         if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
         if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }
         let rf = try rethrowInput {
-            try RFAblation.install(probes: placed, generators: generators, into: &model, options: options, executor: placement.executor)
+            try RFAblation.install(probes: placed, rasters: rasters, generators: generators, into: &model, options: options, executor: placement.executor)
         }
         var probes: [RunSummary.Probe] = [], tips: [SIMD3<Double>] = []
         for (c, p) in placed.enumerated() {
@@ -156,8 +156,9 @@ public struct RFModality: Modality {
     /// RF probes along the explicit trajectories, or the phantom's pedicle axes: tip at the
     /// axis target in the body, shaft back along the axis to just inside the domain (the
     /// real shaft continues to the skin). Each rasterized shaft (electrodes and insulation)
-    /// is checked clear of the canal and the nerve roots.
-    static func placeProbes(phantom: Phantom, scenario: Scenario) throws -> [Probe] {
+    /// is checked clear of the canal and the nerve roots; the rasters checked are returned
+    /// to be the ones installed.
+    static func placeProbes(phantom: Phantom, scenario: Scenario) throws -> (probes: [Probe], rasters: [ProbeRaster]) {
         let sides: [String]
         switch scenario.rf.placement {
         case .bipedicular: sides = ["left", "right"]
@@ -165,7 +166,7 @@ public struct RFModality: Modality {
         case .right: sides = ["right"]
         }
         let preset = scenario.rf.probe ?? (scenario.rf.mode == .bipolar ? defaultBipolarPreset : defaultMonopolarPreset)
-        return try RunSetup.plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides).map { p -> Probe in
+        let placed = try RunSetup.plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides).map { p -> (Probe, ProbeRaster) in
             let probe = try rethrowInput { try ProbePreset.probe(preset, name: p.name, entry: p.shaftStart, tip: p.tip) }
             guard probe.isBipolar == (scenario.rf.mode == .bipolar) else {
                 throw SimulationError.invalidInput("probe preset '\(preset)' is \(probe.isBipolar ? "bipolar" : "monopolar") but rf.mode is \(scenario.rf.mode.rawValue); choose a \(scenario.rf.mode.rawValue) preset: \(ProbePreset.names.filter { $0.contains("bipolar") == (scenario.rf.mode == .bipolar) }.joined(separator: ", "))")
@@ -173,7 +174,8 @@ public struct RFModality: Modality {
             let raster = try rethrowInput { try probe.rasterize(on: phantom.grid, context: "probe '\(p.name)' (\(p.origin))") }
             try RunSetup.checkClearOfNeuralStructures(shaft: raster.voxels, applicator: "probe '\(p.name)'", tip: p.tip, entry: p.shaftStart,
                                                       placement: p.origin, phantom: phantom)
-            return probe
+            return (probe, raster)
         }
+        return (placed.map(\.0), placed.map(\.1))
     }
 }
