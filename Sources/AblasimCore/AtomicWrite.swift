@@ -17,9 +17,9 @@ public enum AtomicWrite {
         guard fd >= 0 else {
             let why = String(cString: strerror(errno))
             if let where_ = DirectoryCreation.diagnose(dir.isEmpty ? "/" : dir) {
-                throw AtomicWriteError(message: "cannot write '\(path)': \(where_)")
+                throw AtomicWriteError.runtime("cannot write '\(path)': \(where_)")
             }
-            throw AtomicWriteError(message: "cannot create '\(tmp)': \(why); check that '\(dir)' is writable")
+            throw AtomicWriteError.runtime("cannot create '\(tmp)': \(why); check that '\(dir)' is writable")
         }
         var offset = 0
         while offset < bytes.count {
@@ -32,12 +32,12 @@ public enum AtomicWrite {
         close(fd)
         guard complete else {
             unlink(tmp)
-            throw AtomicWriteError(message: "writing '\(path)' failed: \(reason)")
+            throw AtomicWriteError.runtime("writing '\(path)' failed: \(reason)")
         }
         guard rename(tmp, path) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(tmp)
-            throw AtomicWriteError(message: "cannot rename '\(tmp)' to '\(path)': \(why)")
+            throw AtomicWriteError.runtime("cannot rename '\(tmp)' to '\(path)': \(why)")
         }
     }
 
@@ -59,11 +59,4 @@ public enum AtomicWrite {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try bytes.withUnsafeBytes { try write($0, to: path) }
     }
-}
-
-/// A failed result write: a runtime failure (exit 3), not bad input.
-public struct AtomicWriteError: AblasimError {
-    public let message: String
-    public var description: String { message }
-    public var isInputError: Bool { false }
 }

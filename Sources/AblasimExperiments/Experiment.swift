@@ -98,7 +98,7 @@ public struct Experiment: Sendable {
         var phantom = BlockPhantom()
         phantom.name = name
         for (k, v, where_) in try recipe(try required("phantom"), context: "phantom") {
-            do { try phantom.set(k, to: v, context: "\(where_): phantom") } catch let e as PhantomError { throw SimulationError.invalidInput(e.description) }
+            try phantom.set(k, to: v, context: "\(where_): phantom")
         }
         let scenarioNode = try required("scenario")
         guard let scenarioMap = scenarioNode.mapping else { throw SimulationError.invalidInput("\(at(scenarioNode)): scenario must be a mapping of scenario parameters") }

@@ -83,7 +83,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
         }
         for m in materials {
             switch m {
-            case .tissue(let t): try wrap { try t.validate(context: "thermal model") }
+            case .tissue(let t): try t.validate(context: "thermal model")
             case .cooledSurface(let name, let h) where !(h.isFinite && h > 0):
                 throw PhysicsError.invalidInput("cooled surface '\(name)' has film coefficient \(h) W/(m^2 K); it must be finite and > 0")
             default: break
@@ -463,9 +463,4 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
     public func temperature(atWorld p: SIMD3<Double>) -> Double {
         temperature.trilinear(at: grid.index(p))
     }
-}
-
-@inline(__always)
-func wrap<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as CoreError { throw PhysicsError.invalidInput(e.message) }
 }

@@ -34,7 +34,7 @@ public struct ThermalModel: Sendable {
             guard let name = legend[UInt8(l)] else {
                 throw PhysicsError.invalidInput("label \(l) occurs in the volume but the legend does not name it; legend labels: \(legend.keys.sorted())")
             }
-            let tissue = try wrap { try table.tissue(named: name, context: "label \(l)") }
+            let tissue = try table.tissue(named: name, context: "label \(l)")
             if let existing = materials.firstIndex(where: { $0.name == name }) {
                 index[l] = existing
             } else {

@@ -41,7 +41,7 @@ public enum Thermoprotection {
             throw PhysicsError.invalidInput("thermoprotection needs the epidural label '\(label)' in the phantom; its materials are: \(names)")
         }
         func replacement(_ name: String) throws -> Tissue {
-            var t = try wrap { try table.tissue(named: name, context: "thermoprotection") }
+            var t = try table.tissue(named: name, context: "thermoprotection")
             t.source = "thermoprotection replacing '\(label)': " + t.source
             return t
         }

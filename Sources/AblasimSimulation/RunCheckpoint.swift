@@ -37,17 +37,13 @@ extension ScenarioRun {
             throw SimulationError.invalidInput("cannot read checkpoint '\(url.path)'")
         }
         var r = StateReader([UInt8](data), context: url.path)
-        do {
-            guard try r.readString() == RunCheckpoint.magic else {
-                throw SimulationError.invalidInput("'\(url.path)' is not an ablasim checkpoint")
-            }
-            guard try r.readString() == fingerprint else {
-                throw SimulationError.invalidInput("checkpoint '\(url.path)' was written by a different scenario or phantom; remove it or run with the same options")
-            }
-            try simulation.restoreState(from: &r)
-        } catch let e as CoreError {
-            throw SimulationError.invalidInput(e.message)
+        guard try r.readString() == RunCheckpoint.magic else {
+            throw SimulationError.invalidInput("'\(url.path)' is not an ablasim checkpoint")
         }
+        guard try r.readString() == fingerprint else {
+            throw SimulationError.invalidInput("checkpoint '\(url.path)' was written by a different scenario or phantom; remove it or run with the same options")
+        }
+        try simulation.restoreState(from: &r)
         guard r.isAtEnd else { throw SimulationError.invalidInput("checkpoint '\(url.path)' has trailing data; it is corrupt") }
     }
 }

@@ -70,6 +70,6 @@ extension RunSetup {
         let what = canalCount > 0 && rootCount > 0 ? "passes through the spinal canal and a nerve root"
             : isCanal ? "passes through the spinal canal" : "passes through a nerve root"
         throw SimulationError.invalidInput(
-            "\(applicator) \(what) (\(at); \(counts)); canal labels are \(labelList(canalTissues)) and nerve-root labels \(labelList(nerveRootTissues)) in phantom '\(phantom.name)'; the shaft must stay clear of both: move the entry or tip (\(placement))")
+            "\(applicator) \(what) (\(at); \(counts)); canal labels are \(labelList(canalTissues)) and nerve-root labels \(labelList(nerveRootTissues)) in phantom '\(phantom.name)'; the shaft must stay clear of both: move the entry or tip (\(placement))", context: .init(voxel: SIMD3(i, j, k)))
     }
 }

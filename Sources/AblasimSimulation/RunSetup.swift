@@ -28,7 +28,7 @@ public struct RunSetup {
     public static func build(phantom: Phantom, scenario: Scenario, executor: SlabExecutor, budget: RunBudget = RunBudget()) throws -> RunSetup {
         try checkMemory(phantom: phantom, scenario: scenario, budget: budget)
         let table = try tissueTable(for: phantom, scenario: scenario)
-        var model = try rethrowInput { try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table) }
+        var model = try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: table)
         var boundaries: [BoundaryCondition] = []
         let protection: Thermoprotection.Option?
         switch scenario.epiduralDissection {
@@ -37,7 +37,7 @@ public struct RunSetup {
         case .dextrose: protection = .dextroseDissection
         case .saline: protection = .salineIrrigation(temperature: scenario.salineTempC)
         }
-        if let protection, let holder = try rethrowInput({ try Thermoprotection.apply(protection, to: &model, table: table) }) {
+        if let protection, let holder = try Thermoprotection.apply(protection, to: &model, table: table) {
             boundaries.append(holder)
         }
 
@@ -79,7 +79,7 @@ public struct RunSetup {
                 throw SimulationError.invalidInput("tissue override tissue.\(name).*: phantom '\(phantom.name)' has no \(name) tissue (nor an alias of it); its tissues: \(present.sorted().joined(separator: ", ")). Set allow_unused_overrides=true (--allow-unused) to keep it anyway")
             }
         }
-        return try rethrowInput { try standard.applying(scenario.tissueOverrides) }
+        return try standard.applying(scenario.tissueOverrides)
     }
 
     /// Refuses, before any field is allocated, a run whose estimated memory exceeds the
@@ -115,8 +115,8 @@ public struct RunSetup {
         return try planned.map { p in
             let d = p.tip - p.shaftStart
             let length = (d * d).sum().squareRoot()
-            let axis = try rethrowInput { try ApplicatorAxis(tip: p.tip, direction: d / length, radius: radius, insertedLength: length) }
-            let shaft = try rethrowInput { try axis.voxels(in: phantom.grid, context: "\(kind) '\(p.name)' (\(p.origin))") }
+            let axis = try ApplicatorAxis(tip: p.tip, direction: d / length, radius: radius, insertedLength: length)
+            let shaft = try axis.voxels(in: phantom.grid, context: "\(kind) '\(p.name)' (\(p.origin))")
             try checkClearOfNeuralStructures(shaft: shaft, applicator: "\(kind) '\(p.name)'", tip: p.tip, entry: p.shaftStart,
                                              placement: p.origin, phantom: phantom)
             if let (v, other) = overlap.add(shaft) {
@@ -124,7 +124,8 @@ public struct RunSetup {
                 let i = v % g.nx, j = v / g.nx % g.ny, k = v / (g.nx * g.ny)
                 let w = g.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
                 throw SimulationError.invalidInput(String(format: "%@s '%@' and '%@' overlap at voxel (%d, %d, %d), %.1f, %.1f, %.1f mm; move them apart by at least one voxel (%.2f mm) plus both radii (%.2f mm each)",
-                                                          kind, planned[other].name, p.name, i, j, k, w.x, w.y, w.z, g.spacing.max() * 1000, radius * 1000))
+                                                          kind, planned[other].name, p.name, i, j, k, w.x, w.y, w.z, g.spacing.max() * 1000, radius * 1000),
+                                                   context: .init(voxel: SIMD3(i, j, k)))
             }
             return (p.name, axis, shaft)
         }
@@ -188,10 +189,3 @@ public struct RunSetup {
 }
 
 func mm(_ p: SIMD3<Double>) -> [Double] { [p.x * 1000, p.y * 1000, p.z * 1000] }
-
-/// Turns a lower module's input error into this module's, keeping the message.
-func rethrowInput<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as AblasimError where e.isInputError {
-        throw SimulationError.invalidInput(e.description)
-    }
-}

@@ -131,7 +131,7 @@ public struct Scenario: Equatable, Sendable {
             tissueOverrides[parts[1], default: [:]][parts[2]] = x
             return
         }
-        throw SimulationError.invalidInput("\(context): unknown parameter '\(ScenarioParameter.shown(key))'; valid parameters: \(Scenario.keys.joined(separator: ", ")) (ablasim run --help lists them with units and ranges)")
+        throw SimulationError.invalidInput("\(context): unknown parameter '\(ScenarioParameter.shown(key))'; valid parameters: \(Scenario.keys.joined(separator: ", ")) (ablasim run --help lists them with units and ranges)", context: .init(key: key))
     }
 
     /// Parses the `trajectories` text form: `;`-separated, unique names, at most 4.

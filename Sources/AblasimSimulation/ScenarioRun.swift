@@ -17,16 +17,13 @@ public final class ScenarioRun {
         self.setup = setup
         // Bench conditions: by default the phantom edge is a cut through the body, 37 C held
         // just beyond it (OuterBoundary.heldBeyondGrid), and the tissue starts at 37 C.
-        let solver = try rethrowInput {
-            try setup.model.makeSolver(Float.self, boundary: scenario.boundary.outerBoundary, initialTemperature: scenario.initialTempC,
-                                       arterialTemperature: scenario.arterialTempC, executor: executor)
-        }
+        let solver = try setup.model.makeSolver(Float.self, boundary: scenario.boundary.outerBoundary, initialTemperature: scenario.initialTempC,
+                                                arterialTemperature: scenario.arterialTempC, executor: executor)
         try ScenarioRun.checkSteps(solver: solver, sources: setup.sources, duration: setup.duration, budget: budget, grid: phantom.grid)
         let monitor = try ThermocoupleMonitor(thermocouples: setup.thermocouples, solver: solver, thresholds: scenario.thresholds,
                                               interlock: scenario.interlock, recordInterval: scenario.recordIntervalS)
-        simulation = try rethrowInput {
-            try Simulation(solver: solver, boundaries: setup.boundaries, sources: setup.sources, monitor: monitor, recordInterval: scenario.recordIntervalS)
-        }
+        simulation = try Simulation(solver: solver, boundaries: setup.boundaries, sources: setup.sources, monitor: monitor,
+                                    recordInterval: scenario.recordIntervalS)
     }
 
     /// Refuses a run whose number of time steps (duration over the step, shortened by any
@@ -70,11 +67,7 @@ public final class ScenarioRun {
 
     /// Runs to the protocol's end. Returns false when `shouldStop` ended it early.
     public func run(progress: (Simulation) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> Bool {
-        do {
-            try simulation.run(until: duration, progress: progress, shouldStop: shouldStop)
-        } catch let e as PhysicsError where !e.isInputError {
-            throw SimulationError.runtime(e.description)
-        }
+        try simulation.run(until: duration, progress: progress, shouldStop: shouldStop)
         return simulation.time >= duration - 1e-9
     }
 

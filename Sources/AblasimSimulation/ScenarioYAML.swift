@@ -51,7 +51,7 @@ public enum ScenarioYAML {
         var valid = bytes.count
         for cut in stride(from: bytes.count, through: 0, by: -1) where String(bytes: bytes[..<cut], encoding: .utf8) != nil { valid = cut; break }
         let line = bytes[..<valid].filter { $0 == 0x0A }.count + 1
-        throw SimulationError.invalidInput("\(file):\(line): not UTF-8 text (byte \(valid) is \(String(format: "0x%02X", bytes[min(valid, bytes.count - 1)]))); save the file as UTF-8")
+        throw SimulationError.invalidInput("\(file):\(line): not UTF-8 text (byte \(valid) is \(String(format: "0x%02X", bytes[min(valid, bytes.count - 1)]))); save the file as UTF-8", context: .init(file: file, line: line))
     }
 
     /// Reads and flattens a scenario file.

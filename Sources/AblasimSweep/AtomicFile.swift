@@ -8,11 +8,7 @@ import Glibc
 /// (`AtomicWrite`: temporary, flush, rename), plus the JSON and folder helpers a sweep needs.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        do {
-            try data.withUnsafeBytes { try AtomicWrite.write($0, to: path) }
-        } catch let e as AtomicWriteError {
-            throw SweepError.runtime(e.message)
-        }
+        try data.withUnsafeBytes { try AtomicWrite.write($0, to: path) }
     }
 
     public static func write(_ text: String, to path: String) throws {

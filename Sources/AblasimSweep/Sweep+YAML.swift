@@ -11,14 +11,14 @@ extension Sweep {
     /// through `Scenario.set`, so unknown parameter names and invalid values fail here.
     public static func load(path: String) throws -> Sweep {
         let file = resolve(path, against: FileManager.default.currentDirectoryPath)
-        let text = try scenarioInput { try ScenarioYAML.text(ofFile: file, what: "sweep file") }
+        let text = try ScenarioYAML.text(ofFile: file, what: "sweep file")
         return try parse(text, file: file, sha256: SHA256.hex(Array(text.utf8)))
     }
 
     /// Parses sweep-file text; `file` (absolute) anchors relative paths and error messages.
     public static func parse(_ text: String, file: String, sha256: String? = nil) throws -> Sweep {
         let dir = (file as NSString).deletingLastPathComponent
-        let root = try scenarioInput { try ScenarioYAML.compose(text, file: file) }
+        let root = try ScenarioYAML.compose(text, file: file)
         guard let map = root?.mapping else {
             throw SweepError.invalidInput("\(file): a sweep file is a YAML mapping with keys \(fileKeys.joined(separator: ", "))")
         }
@@ -47,10 +47,10 @@ extension Sweep {
             case "base":
                 // One reader for scenario settings: the same as `run --scenario` (ScenarioYAML).
                 if let m = value.mapping {
-                    base = try scenarioInput { try ScenarioYAML.flatten(m, file: file) }.map { ParameterValue($0.key, $0.value) }
+                    base = (try ScenarioYAML.flatten(m, file: file)).map { ParameterValue($0.key, $0.value) }
                 } else if let s = value.scalar?.string, !s.isEmpty {
                     let path = resolve(s, against: dir)
-                    base = try scenarioInput { try ScenarioYAML.read(path: path) }.map { ParameterValue($0.key, $0.value) }
+                    base = (try ScenarioYAML.read(path: path)).map { ParameterValue($0.key, $0.value) }
                 } else {
                     throw SweepError.invalidInput("\(at(value)): base must be a mapping of scenario parameters or the path of a scenario file")
                 }
@@ -270,10 +270,5 @@ extension Sweep {
         default:
             throw SweepError.invalidInput("\(here): no distribution given; use uniform, log_uniform, integer or choice")
         }
-    }
-
-    /// Runs a scenario-reading step, its input errors as sweep input errors.
-    private static func scenarioInput<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as SimulationError { throw SweepError.invalidInput(e.description) }
     }
 }

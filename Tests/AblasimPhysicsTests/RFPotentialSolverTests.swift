@@ -192,7 +192,8 @@ final class RFPotentialSolverTests: XCTestCase {
         roles[(5 * 8 + 4) * 8 + 4] = 1
         XCTAssertThrowsError(try ElectricPotentialSolver(nx: 8, ny: 8, nz: 8, spacing: SIMD3(repeating: 1e-3), roles: roles,
                                                          electrodeCount: 2, boundary: .insulated)) { error in
-            guard case PhysicsError.invalidInput(let m) = error else { return XCTFail("\(error)") }
+            guard let e = error as? PhysicsError, e.isInputError else { return XCTFail("\(error)") }
+            let m = e.message
             XCTAssertTrue(m.contains("touch"), m)
         }
     }

@@ -64,7 +64,7 @@ public struct ScenarioParameter: Sendable {
     /// Parses the text form into a typed value, checking type and range.
     public func parse(_ raw: String, context: String) throws -> ScenarioValue {
         let value = raw.trimmingCharacters(in: .whitespaces)
-        let bad = SimulationError.invalidInput("\(context): \(key) = '\(Self.shown(value))' is not valid; expected \(valid)")
+        let bad = SimulationError.invalidInput("\(context): \(key) = '\(Self.shown(value))' is not valid; expected \(valid)", context: .init(key: key))
         switch kind {
         case let .number(range, _, optional):
             if optional && value.lowercased() == "none" { return .none }

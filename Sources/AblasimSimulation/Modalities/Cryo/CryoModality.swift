@@ -64,10 +64,10 @@ public struct CryoModality: Modality {
         // The freezing zones Cryoablation paints are the first freezing length of these
         // checked shafts, rasterized by the same rule (ApplicatorAxis.voxels).
         let axes = named.map(\.axis)
-        let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
-        let sts = try rethrowInput { scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil }
+        let phases = try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin)
+        let sts = try scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil
         let settings = CryoSettings(protocolPhases: phases, superTimeStepping: sts)
-        let cryo = try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) }
+        let cryo = try Cryoablation.install(probes: axes, settings: settings, into: &model)
         let channels = cryo.channelSamples().map(\.channel)
         var probes: [RunSummary.Probe] = [], tips: [SIMD3<Double>] = []
         for (c, a) in axes.enumerated() {

@@ -49,7 +49,7 @@ public struct LaserModality: Modality {
         let (name, axis, _) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.needleRadius, kind: "laser fibre")[0]
         let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
                                      energyLimit: scenario.laser.energyJ)
-        let fibre = try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) }
+        let fibre = try LaserAblation.install(fibre: axis, settings: settings, into: &model)
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel)
         return ModalityInstallation(sources: [fibre], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)
     }

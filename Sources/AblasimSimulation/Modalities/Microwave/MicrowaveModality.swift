@@ -54,7 +54,7 @@ public struct MicrowaveModality: Modality {
         let (name, axis, shaft) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.shaftRadius, kind: "microwave antenna")[0]
         let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
                                          waterLoss: scenario.microwave.waterLoss ? .standard : nil)
-        let antenna = try rethrowInput { try MicrowaveAblation.install(applicator: axis, shaft: shaft, settings: settings, into: &model) }
+        let antenna = try MicrowaveAblation.install(applicator: axis, shaft: shaft, settings: settings, into: &model)
         // The summary finds each probe's energy under its source's channel name.
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel)
         return ModalityInstallation(boundaries: [antenna], sources: [antenna], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)

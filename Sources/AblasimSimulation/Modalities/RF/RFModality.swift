@@ -111,9 +111,8 @@ public struct RFModality: Modality {
         if let d = scenario.rf.driftTolerance { options.driftTolerance = d }
         if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
         if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }
-        let rf = try rethrowInput {
-            try RFAblation.install(probes: placed, rasters: rasters, generators: generators, into: &model, options: options, executor: placement.executor)
-        }
+        let rf = try RFAblation.install(probes: placed, rasters: rasters, generators: generators, into: &model, options: options,
+                                        executor: placement.executor)
         var probes: [RunSummary.Probe] = [], tips: [SIMD3<Double>] = []
         for (c, p) in placed.enumerated() {
             probes.append(RunSummary.Probe(name: p.name, channel: "ch\(c + 1)", tipMm: mm(p.tip), entryMm: mm(p.entry), energyJ: 0))
@@ -167,11 +166,11 @@ public struct RFModality: Modality {
         }
         let preset = scenario.rf.probe ?? (scenario.rf.mode == .bipolar ? defaultBipolarPreset : defaultMonopolarPreset)
         let placed = try RunSetup.plannedTrajectories(phantom: phantom, scenario: scenario, sides: sides).map { p -> (Probe, ProbeRaster) in
-            let probe = try rethrowInput { try ProbePreset.probe(preset, name: p.name, entry: p.shaftStart, tip: p.tip) }
+            let probe = try ProbePreset.probe(preset, name: p.name, entry: p.shaftStart, tip: p.tip)
             guard probe.isBipolar == (scenario.rf.mode == .bipolar) else {
                 throw SimulationError.invalidInput("probe preset '\(preset)' is \(probe.isBipolar ? "bipolar" : "monopolar") but rf.mode is \(scenario.rf.mode.rawValue); choose a \(scenario.rf.mode.rawValue) preset: \(ProbePreset.names.filter { $0.contains("bipolar") == (scenario.rf.mode == .bipolar) }.joined(separator: ", "))")
             }
-            let raster = try rethrowInput { try probe.rasterize(on: phantom.grid, context: "probe '\(p.name)' (\(p.origin))") }
+            let raster = try probe.rasterize(on: phantom.grid, context: "probe '\(p.name)' (\(p.origin))")
             try RunSetup.checkClearOfNeuralStructures(shaft: raster.voxels, applicator: "probe '\(p.name)'", tip: p.tip, entry: p.shaftStart,
                                                       placement: p.origin, phantom: phantom)
             return (probe, raster)
