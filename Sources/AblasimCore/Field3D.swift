@@ -106,23 +106,11 @@ public final class Field3D<Element>: @unchecked Sendable {
 
 extension Field3D where Element: BinaryFloatingPoint {
     /// Trilinear interpolation at a continuous voxel index (voxel centres at integers),
-    /// clamped to the interior: the value a point probe such as a thermocouple reads.
+    /// clamped to the interior (`TrilinearStencil`): the value a point probe such as a
+    /// thermocouple reads.
     public func trilinear(at p: SIMD3<Double>) -> Double {
-        func split(_ x: Double, _ n: Int) -> (Int, Double) {
-            if n == 1 { return (0, 0) }
-            let c = min(max(x, 0), Double(n - 1))
-            let i = min(Int(c.rounded(.down)), n - 2)
-            return (i, c - Double(i))
-        }
-        let (i, fx) = split(p.x, nx), (j, fy) = split(p.y, ny), (k, fz) = split(p.z, nz)
-        let i1 = min(i + 1, nx - 1), j1 = min(j + 1, ny - 1), k1 = min(k + 1, nz - 1)
-        func v(_ a: Int, _ b: Int, _ c: Int) -> Double { Double(self[a, b, c]) }
-        let c00 = v(i, j, k) * (1 - fx) + v(i1, j, k) * fx
-        let c10 = v(i, j1, k) * (1 - fx) + v(i1, j1, k) * fx
-        let c01 = v(i, j, k1) * (1 - fx) + v(i1, j, k1) * fx
-        let c11 = v(i, j1, k1) * (1 - fx) + v(i1, j1, k1) * fx
-        let c0 = c00 * (1 - fy) + c10 * fy
-        let c1 = c01 * (1 - fy) + c11 * fy
-        return c0 * (1 - fz) + c1 * fz
+        var sum = 0.0
+        TrilinearStencil.forEachCorner(at: p, dims: SIMD3(nx, ny, nz)) { q, w in sum += Double(self[q.x, q.y, q.z]) * w }
+        return sum
     }
 }

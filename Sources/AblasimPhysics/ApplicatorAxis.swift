@@ -122,6 +122,7 @@ extension Field3D {
     /// Padded index of linear voxel `v` (x fastest) of an nx x ny x nz grid.
     @inline(__always)
     func paddedIndex(linear v: Int) -> Int {
-        index(v % nx, v / nx % ny, v / (nx * ny))
+        let p = VoxelIndex.decode(v, dims: SIMD3(nx, ny, nz))
+        return index(p.x, p.y, p.z)
     }
 }

@@ -94,7 +94,7 @@ public final class PennesSolver<S: BinaryFloatingPoint & SIMDScalar> {
             throw PhysicsError.invalidInput("material volume has \(labels.count) voxels, the grid \(grid.nx)x\(grid.ny)x\(grid.nz) needs \(grid.voxelCount)")
         }
         if let bad = labels.firstIndex(where: { Int($0) >= materials.count }) {
-            let (i, j, k) = (bad % grid.nx, bad / grid.nx % grid.ny, bad / (grid.nx * grid.ny))
+            let (i, j, k) = grid.voxel(bad).tuple
             throw PhysicsError.invalidInput("voxel (\(i), \(j), \(k)) has material code \(labels[bad]); valid codes are 0..<\(materials.count)")
         }
         guard initialTemperature.isFinite, arterialTemperature.isFinite else {

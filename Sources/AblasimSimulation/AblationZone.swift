@@ -101,7 +101,7 @@ public struct AblationZone {
             id[seed] = next
             stack.append(seed)
             while let v = stack.popLast() {
-                let i = v % nx, j = (v / nx) % ny, k = v / (nx * ny)
+                let (i, j, k) = VoxelIndex.decode(v, dims: SIMD3(nx, ny, nz)).tuple
                 for dk in -1...1 { for dj in -1...1 { for di in -1...1 {
                     let a = i + di, b = j + dj, c = k + dk
                     guard a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz else { continue }

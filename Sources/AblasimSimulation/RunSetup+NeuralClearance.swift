@@ -49,12 +49,12 @@ extension RunSetup {
         for v in shaft {
             guard let kind = kindOf[Int(phantom.labels[v])] else { continue }
             if kind == .canal { canalCount += 1 } else { rootCount += 1 }
-            let w = grid.world(SIMD3(Double(v % grid.nx), Double(v / grid.nx % grid.ny), Double(v / (grid.nx * grid.ny))))
+            let w = grid.world(voxel: v)
             let s = ((w - tip) * backward).sum()
             if first == nil || s > first!.behindTip || (s == first!.behindTip && v < first!.voxel) { first = (v, s) }
         }
         guard let hit = first else { return }
-        let i = hit.voxel % grid.nx, j = hit.voxel / grid.nx % grid.ny, k = hit.voxel / (grid.nx * grid.ny)
+        let (i, j, k) = grid.voxel(hit.voxel).tuple
         let w = grid.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
         let label = phantom.labels[hit.voxel]
         let tissue = phantom.legend[label] ?? "label \(label)"

@@ -121,7 +121,7 @@ public struct RunSetup {
                                              placement: p.origin, phantom: phantom)
             if let (v, other) = overlap.add(shaft) {
                 let g = phantom.grid
-                let i = v % g.nx, j = v / g.nx % g.ny, k = v / (g.nx * g.ny)
+                let (i, j, k) = g.voxel(v).tuple
                 let w = g.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
                 throw SimulationError.invalidInput(String(format: "%@s '%@' and '%@' overlap at voxel (%d, %d, %d), %.1f, %.1f, %.1f mm; move them apart by at least one voxel (%.2f mm) plus both radii (%.2f mm each)",
                                                           kind, planned[other].name, p.name, i, j, k, w.x, w.y, w.z, g.spacing.max() * 1000, radius * 1000),

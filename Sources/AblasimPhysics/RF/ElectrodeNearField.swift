@@ -82,8 +82,8 @@ public enum ElectrodeNearField {
         let nx = grid.nx, ny = grid.ny, nz = grid.nz
         var out: [Face] = []
         for v in raster.voxels {
-            let i = v % nx, j = v / nx % ny, k = v / (nx * ny)
-            let b = axial(grid.world(SIMD3(Double(i), Double(j), Double(k))))
+            let (i, j, k) = grid.voxel(v).tuple
+            let b = axial(grid.world(voxel: v))
             for (ax, di, dj, dk) in [(0, 1, 0, 0), (0, -1, 0, 0), (1, 0, 1, 0), (1, 0, -1, 0), (2, 0, 0, 1), (2, 0, 0, -1)] {
                 let a = i + di, bj = j + dj, c = k + dk
                 guard a >= 0, a < nx, bj >= 0, bj < ny, c >= 0, c < nz else { continue }

@@ -34,7 +34,7 @@ public enum RFAblation {
         var overlap = ShaftOverlap()
         for (pi, r) in rasters.enumerated() {
             if let (v, other) = overlap.add(r.voxels) {
-                let (i, j, k) = (v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny))
+                let (i, j, k) = grid.voxel(v).tuple
                 throw PhysicsError.invalidInput("probes '\(probes[other].name)' and '\(probes[pi].name)' overlap at voxel (\(i), \(j), \(k)); move them apart by at least one voxel plus both radii")
             }
         }

@@ -33,7 +33,6 @@ extension RFSource {
     /// Builds the near-field faces, the electrode face factors of the potential solve, the
     /// steel shafts and the ring box (init, before any solve).
     func setUpNearField() {
-        let nx = grid.nx, ny = grid.ny
         var factors: [Int: Double] = [:]
         var lo = grid.dims, hi = SIMD3<Int>(repeating: -1)
         let h = grid.spacing.min()
@@ -43,17 +42,17 @@ extension RFSource {
             var role: [Int: ProbeRaster.Role] = [:]
             for (v, ro) in zip(r.voxels, r.roles) { role[v] = ro }
             for f in faces {
-                let c = SIMD3(f.tissue % nx, f.tissue / nx % ny, f.tissue / (nx * ny))
+                let c = grid.voxel(f.tissue)
                 lo = pointwiseMin(lo, c); hi = pointwiseMax(hi, c)
                 guard case .electrode = role[f.shaft] else { continue }
                 let a = c &- boxOrigin
-                let b = SIMD3(f.shaft % nx, f.shaft / nx % ny, f.shaft / (nx * ny)) &- boxOrigin
+                let b = grid.voxel(f.shaft) &- boxOrigin
                 guard all(a .>= .zero) && all(a .< boxSize) && all(b .>= .zero) && all(b .< boxSize) else { continue }
                 let pa = potential.role.index(a.x, a.y, a.z), pb = potential.role.index(b.x, b.y, b.z)
                 factors[ElectricPotentialSolver.faceKey(lower: min(pa, pb), axis: f.axis)] = f.factor
             }
             let length = (r.voxels.map { v -> Double in
-                let w = grid.world(SIMD3(Double(v % nx), Double(v / nx % ny), Double(v / (nx * ny))))
+                let w = grid.world(voxel: v)
                 return min(max(((w - probes[p].tip) * probes[p].backward).sum(), 0), probes[p].length)
             }.max() ?? 0) + 0.5 * h
             shafts.append(ElectrodeShaft(probe: probes[p], lengthInGrid: length, spacing: h, initialTemperature: Blood.arterialTemperature))
@@ -90,7 +89,6 @@ extension RFSource {
     }
 
     func buildCoupling(_ solver: PennesSolver<Float>) {
-        let nx = grid.nx, ny = grid.ny
         let h = grid.spacing
         let areaOverDistance = [h.y * h.z / h.x, h.x * h.z / h.y, h.x * h.y / h.z]
         let volume = grid.voxelVolume
@@ -103,7 +101,7 @@ extension RFSource {
             var out: [ShaftCoupling.Face] = []
             var sum = 0.0, count = 0.0
             for f in list {
-                let c = SIMD3(f.tissue % nx, f.tissue / nx % ny, f.tissue / (nx * ny))
+                let c = grid.voxel(f.tissue)
                 let code = Int(solver.codes[c.x, c.y, c.z] & ~MaterialCode.coagulated)
                 guard code < solver.materials.count, let tissue = solver.materials[code].tissue else { continue }
                 let padded = t.index(c.x, c.y, c.z)
@@ -121,7 +119,7 @@ extension RFSource {
             }
             faces.append(out)
             held.append(rasters[p].voxels.map { v in
-                let c = SIMD3(v % nx, v / nx % ny, v / (nx * ny))
+                let c = grid.voxel(v)
                 let w = grid.world(SIMD3(Double(c.x), Double(c.y), Double(c.z)))
                 let a = min(max(((w - probes[p].tip) * probes[p].backward).sum(), 0), probes[p].length)
                 return (t.index(c.x, c.y, c.z), shafts[p].segment(at: a))

@@ -215,7 +215,7 @@ public final class RFSource: HeatSource, BoundaryCondition {
             // Around the electrodes only: insulated shaft outside the box carries no current.
             var lo = grid.dims, hi = SIMD3<Int>(repeating: -1)
             for r in rasters { for (v, role) in zip(r.voxels, r.roles) where role != .insulation {
-                let p = SIMD3(v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny))
+                let p = grid.voxel(v)
                 lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
             } }
             let m = SIMD3<Int>(Int((margin / grid.spacing.x).rounded(.up)), Int((margin / grid.spacing.y).rounded(.up)),
@@ -232,7 +232,7 @@ public final class RFSource: HeatSource, BoundaryCondition {
                 ids[pole] = Int32(electrodes.count); electrodes.append((pi, pole))
             }
             for (v, role) in zip(r.voxels, r.roles) {
-                let p = SIMD3(v % grid.nx, v / grid.nx % grid.ny, v / (grid.nx * grid.ny)) &- boxOrigin
+                let p = grid.voxel(v) &- boxOrigin
                 guard all(p .>= .zero) && all(p .< boxSize) else { continue }
                 let b = (p.z * boxSize.y + p.y) * boxSize.x + p.x
                 switch role {
@@ -323,21 +323,17 @@ public final class RFSource: HeatSource, BoundaryCondition {
         let n = grid.dims
         let c = pointwiseMin(pointwiseMax(x, .zero), SIMD3(Double(n.x - 1), Double(n.y - 1), Double(n.z - 1)))
         let i0 = SIMD3(Int(c.x.rounded(.down)), Int(c.y.rounded(.down)), Int(c.z.rounded(.down)))
-        let f = c - SIMD3(Double(i0.x), Double(i0.y), Double(i0.z))
         var sum = 0.0, wsum = 0.0
-        for dz in 0...1 { for dy in 0...1 { for dx in 0...1 {
-            let q = pointwiseMin(i0 &+ SIMD3(dx, dy, dz), n &- 1)
-            let v = (q.z * n.y + q.y) * n.x + q.x
-            guard !shaftVoxels.contains(v) else { continue }
-            let w = (dx == 1 ? f.x : 1 - f.x) * (dy == 1 ? f.y : 1 - f.y) * (dz == 1 ? f.z : 1 - f.z)
+        TrilinearStencil.forEachCorner(at: x, dims: n) { q, w in
+            guard !shaftVoxels.contains(grid.linear(q)) else { return }
             sum += w * Double(t[q.x, q.y, q.z]); wsum += w
-        } } }
+        }
         if wsum > 1e-9 { return sum / wsum }
         var best = (Double.infinity, Double(t[i0.x, i0.y, i0.z]))
         for dz in -3...3 { for dy in -3...3 { for dx in -3...3 {
             let q = i0 &+ SIMD3(dx, dy, dz)
             guard all(q .>= .zero) && all(q .< n) else { continue }
-            guard !shaftVoxels.contains((q.z * n.y + q.y) * n.x + q.x) else { continue }
+            guard !shaftVoxels.contains(grid.linear(q)) else { continue }
             let d = SIMD3(Double(q.x), Double(q.y), Double(q.z)) - c
             let d2 = (d * d).sum()
             if d2 < best.0 { best = (d2, Double(t[q.x, q.y, q.z])) }
@@ -425,10 +421,9 @@ public final class RFSource: HeatSource, BoundaryCondition {
     /// field model holds its steel shafts itself, from the heat they receive: `shaftStep`).
     public func hold(solver: PennesSolver<Float>, time: Double) throws {
         let t = solver.temperature
-        let nx = grid.nx, ny = grid.ny
         for (voxels, temperature) in coolantVoxels {
             let v = Float(temperature)
-            for l in voxels { t[l % nx, l / nx % ny, l / (nx * ny)] = v }
+            for l in voxels { let p = grid.voxel(l); t[p.x, p.y, p.z] = v }
         }
     }
 

@@ -133,23 +133,12 @@ public final class ThermocoupleMonitor {
         for c in 0..<n { recordValues[c].append(current[c]) }
     }
 
-    /// Padded indices and weights of the trilinear stencil at continuous index `p`,
-    /// clamped to the interior exactly as `Field3D.trilinear`.
+    /// Padded indices and weights of the trilinear stencil at continuous index `p`
+    /// (`TrilinearStencil`, as `Field3D.trilinear`).
     static func stencil(at p: SIMD3<Double>, field: Field3D<Float>) -> ([Int], [Double]) {
-        func split(_ x: Double, _ n: Int) -> (Int, Int, Double) {
-            if n == 1 { return (0, 0, 0) }
-            let c = min(max(x, 0), Double(n - 1))
-            let i = min(Int(c.rounded(.down)), n - 2)
-            return (i, i + 1, c - Double(i))
-        }
-        let (i0, i1, fx) = split(p.x, field.nx), (j0, j1, fy) = split(p.y, field.ny), (k0, k1, fz) = split(p.z, field.nz)
         var o: [Int] = [], w: [Double] = []
-        for (k, wz) in [(k0, 1 - fz), (k1, fz)] {
-            for (j, wy) in [(j0, 1 - fy), (j1, fy)] {
-                for (i, wx) in [(i0, 1 - fx), (i1, fx)] {
-                    o.append(field.index(i, j, k)); w.append(wx * wy * wz)
-                }
-            }
+        TrilinearStencil.forEachCorner(at: p, dims: SIMD3(field.nx, field.ny, field.nz)) { q, weight in
+            o.append(field.index(q.x, q.y, q.z)); w.append(weight)
         }
         return (o, w)
     }
