@@ -66,6 +66,7 @@ public struct RunSetup {
                 duration = scenario.durationS * Double(placed.count)
             }
             var options = RFOptions()
+            options.electrodeModel = scenario.rf.electrodeModel
             if let d = scenario.rf.driftTolerance { options.driftTolerance = d }
             if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
             if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }

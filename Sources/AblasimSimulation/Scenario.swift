@@ -34,6 +34,9 @@ public struct Scenario: Equatable, Sendable {
         /// Set temperature of the probe thermocouple in temperature-controlled mode [C].
         /// 70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md).
         public var targetTempC = 70.0
+        /// How the electrodes meet the tissue: the sub-voxel near field of their true radius
+        /// (default) or their rasterized voxels only (docs/rf-electrodes.md).
+        public var electrodeModel: ElectrodeModel = .nearField
         /// Numerical options of the potential solve (nil: `RFOptions` defaults).
         public var driftTolerance: Double?
         public var driftCheckS: Double?

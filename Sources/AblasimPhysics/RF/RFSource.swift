@@ -14,7 +14,7 @@ public enum RFDomain: Sendable, Equatable {
 }
 
 /// How the probe's shaft meets the tissue.
-public enum ElectrodeModel: String, Sendable, Equatable {
+public enum ElectrodeModel: String, CaseIterable, Sendable, Equatable {
     /// The electrode's true radius sets the conductance (electric and thermal) of the first
     /// cell around the shaft through the analytic near field of a cylinder; the shaft is a
     /// steel fin with its own temperature (`ElectrodeNearField`, `ElectrodeShaft`). Default.
