@@ -406,7 +406,10 @@ public final class RFSource: HeatSource {
             try buildCircuit(active: on2)
             voltages = try channelVoltages(powers: p2)
         }
-        for c in probes.indices { states[c].power = 0; states[c].voltage = 0 }
+        for c in probes.indices {
+            states[c].power = 0; states[c].voltage = 0
+            if states[c].cutUntil != nil || powerFactor <= 0 { states[c].outputDisconnected() }
+        }
         for (a, c) in active.enumerated() {
             let current = zip(admittance[a], voltages).reduce(0) { $0 + $1.0 * $1.1 }
             states[c].voltage = voltages[a]
