@@ -33,6 +33,8 @@ public struct Experiment: Sendable {
     public var assumptions: String
     public var file: String
     public var phantom: BlockPhantom
+    /// A generated vertebra instead of the block (`phantom: {vertebra: LEVEL, ...}`).
+    public var vertebra: VertebraPhantomOptions?
     /// Scenario settings, in file order.
     public var scenario: [ScenarioYAML.Entry]
     /// Coarser settings for `--quick`: phantom keys (voxel_mm) and scenario keys.
@@ -97,9 +99,18 @@ public struct Experiment: Sendable {
         }
         var phantom = BlockPhantom()
         phantom.name = name
-        for (k, v, where_) in try recipe(try required("phantom"), context: "phantom") {
-            try phantom.set(k, to: v, context: "\(where_): phantom")
+        let phantomRecipe = try recipe(try required("phantom"), context: "phantom")
+        var vertebra: VertebraPhantomOptions? = nil
+        if phantomRecipe.contains(where: { $0.0 == "vertebra" }) {
+            var o = VertebraPhantomOptions()
+            for (k, v, where_) in phantomRecipe { try ExperimentVertebra.set(&o, k, to: v, context: "\(where_): phantom") }
+            vertebra = o
+        } else {
+            for (k, v, where_) in phantomRecipe {
+                try phantom.set(k, to: v, context: "\(where_): phantom")
+            }
         }
+        let siteNames = vertebra != nil ? Landmarks.standardSites : phantom.sites.map(\.name)
         let scenarioNode = try required("scenario")
         guard let scenarioMap = scenarioNode.mapping else { throw SimulationError.invalidInput("\(at(scenarioNode)): scenario must be a mapping of scenario parameters") }
         let scenario = try ScenarioYAML.flatten(scenarioMap, file: path)
@@ -113,7 +124,10 @@ public struct Experiment: Sendable {
         if let q = fields["quick"] {
             guard let m = q.mapping else { throw SimulationError.invalidInput("\(at(q)): quick must be a mapping: voxel_mm (phantom) and scenario keys") }
             for e in try ScenarioYAML.flatten(m, file: path) {
-                if BlockPhantom.keys.contains(e.key) {
+                if var o = vertebra, ExperimentVertebra.keys.contains(e.key) {
+                    try ExperimentVertebra.set(&o, e.key, to: e.value, context: "\(e.location): quick")
+                    quickPhantom.append((e.key, e.value))
+                } else if vertebra == nil, BlockPhantom.keys.contains(e.key) {
                     var p = phantom
                     do { try p.set(e.key, to: e.value, context: "\(e.location): quick") } catch let err as PhantomError { throw SimulationError.invalidInput(err.description) }
                     quickPhantom.append((e.key, e.value))
@@ -153,8 +167,8 @@ public struct Experiment: Sendable {
             throw SimulationError.invalidInput("\(at(measureNode)): measure.combine and the reference run go together: give both or neither")
         }
         if quantity == .siteMax {
-            guard let t = target, phantom.sites.contains(where: { $0.name == t }) else {
-                throw SimulationError.invalidInput("\(at(measureNode)): site_max needs measure.target naming one of the phantom's sites (\(phantom.sites.map(\.name).joined(separator: ", ")))")
+            guard let t = target, siteNames.contains(t) else {
+                throw SimulationError.invalidInput("\(at(measureNode)): site_max needs measure.target naming one of the phantom's sites (\(siteNames.joined(separator: ", ")))")
             }
         }
         if quantity == .tissueProperty {
@@ -182,15 +196,21 @@ public struct Experiment: Sendable {
                           target: target, published: try number("value"), low: low, high: high, unit: unit, publishedText: pubText)
         e.reference = reference
         e.combination = combination
+        e.vertebra = vertebra
         return e
     }
 
     /// The phantom and scenario of this experiment (quick: with the `quick` settings).
     public func setup(quick: Bool, reference useReference: Bool = false) throws -> (Phantom, Scenario) {
-        var recipe = phantom
-        if quick { for (k, v) in quickPhantom { try recipe.set(k, to: v, context: "\(file): quick") } }
         let built: Phantom
-        do { built = try recipe.build() } catch let e as PhantomError { throw SimulationError.invalidInput("\(file): \(e.description)") }
+        if var o = vertebra {
+            if quick { for (k, v) in quickPhantom { try ExperimentVertebra.set(&o, k, to: v, context: "\(file): quick") } }
+            built = try ExperimentVertebra.build(o, context: file)
+        } else {
+            var recipe = phantom
+            if quick { for (k, v) in quickPhantom { try recipe.set(k, to: v, context: "\(file): quick") } }
+            do { built = try recipe.build() } catch let e as PhantomError { throw SimulationError.invalidInput("\(file): \(e.description)") }
+        }
         var s = Scenario()
         for e in scenario + (quick ? quickScenario : []) + (useReference ? reference : []) { try s.set(e.key, to: e.value, context: e.location) }
         s.phantom = nil

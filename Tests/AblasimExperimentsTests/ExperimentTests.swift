@@ -86,4 +86,37 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(r.simulated, TissueTable.standard.tissues["muscle"]!.thermalConductivity)
         XCTAssertTrue(r.inBand)
     }
+
+    /// A vertebra recipe is the generator's phantom with the same options (so L1, lytic,
+    /// 0.5 mm is the committed Phantoms/L1-lytic.vox), its quick voxel applies, its sites are
+    /// the standard ones, and a wrong key or site names what is valid.
+    func testVertebraPhantomRecipe() throws {
+        let path = Self.root.appendingPathComponent("experiments/zhang2023-vertebra-cord-below-45.yaml").path
+        let e = try Experiment.load(path: path)
+        XCTAssertEqual(e.vertebra?.level, "L1")
+        XCTAssertEqual(e.vertebra?.voxelMm, 0.5)
+        let (quick, _) = try e.setup(quick: true)
+        XCTAssertEqual(quick.grid.spacing.x, 1e-3, accuracy: 1e-12)
+        var o = VertebraPhantomOptions(); o.voxelMm = 1
+        let direct = try VertebraPhantomGenerator.generate(o)
+        XCTAssertEqual(quick.labels, direct.labels, "the recipe builds the generator's phantom")
+        XCTAssertEqual(Set(quick.landmarks.sites.keys), Set(Landmarks.standardSites))
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-exp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func message(_ t: String) -> String {
+            let f = dir.appendingPathComponent("v.yaml").path
+            try? t.replacingOccurrences(of: "name: zhang2023-vertebra-cord-below-45", with: "name: v").write(toFile: f, atomically: true, encoding: .utf8)
+            do { _ = try Experiment.load(path: f); return "accepted" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message(text), "accepted")
+        let key = message(text.replacingOccurrences(of: "tumor: lytic", with: "tumour: lytic"))
+        XCTAssertTrue(key.contains("unknown vertebra phantom key 'tumour'") && key.contains("tumor_offset_mm"), key)
+        let site = message(text.replacingOccurrences(of: "target: cord_anterior", with: "target: cord_front"))
+        XCTAssertTrue(site.contains("cord_anterior") && site.contains("root_left"), site)
+        let kind = message(text.replacingOccurrences(of: "tumor: lytic", with: "tumor: cystic"))
+        XCTAssertTrue(kind.contains("none, lytic, blastic"), kind)
+    }
 }

@@ -56,4 +56,21 @@ final class BenchConditionTests: XCTestCase {
             XCTAssertEqual(t[keyPath: p.field], value, p.key)
         }
     }
+
+    /// The electrode model is a scenario key: `voxel` reaches the RF source, near-field is
+    /// the default, anything else names the valid choices.
+    func testElectrodeModelKeyReachesTheRFSource() throws {
+        func model(_ yaml: String) throws -> ElectrodeModel? {
+            var s = Scenario()
+            try s.apply(yaml: "modality: rf\nduration_s: 1\n" + yaml, context: "rf.yaml")
+            let run = try ScenarioRun(phantom: GeneratedPhantoms.twoMillimetre, scenario: s, executor: SlabExecutor(threads: 1))
+            return (run.simulation.sources.first as? RFSource)?.options.electrodeModel
+        }
+        XCTAssertEqual(try model(""), .nearField)
+        XCTAssertEqual(try model("rf: {electrode_model: voxel}\n"), .voxel)
+        var s = Scenario()
+        XCTAssertThrowsError(try s.set("rf.electrode_model", to: "thin")) { e in
+            XCTAssertTrue("\(e)".contains("near-field") && "\(e)".contains("voxel"), "\(e)")
+        }
+    }
 }

@@ -121,12 +121,29 @@ struct GeneratorState {
     }
 
     var lastCommand = 0.0
+    /// The integral before this step's command (transient, within one update).
+    private var integralBeforeCommand = 0.0
+
+    /// Tells the controller that no power reached the tissue this step (an impedance
+    /// cut-out, or the interlock's gate at 0). The controller then tracks the disconnected
+    /// actuator (anti-windup by tracking, Astrom & Hagglund, Advanced PID Control, ISA 2006,
+    /// sec. 3.5): the integral keeps its value from before the step instead of growing on an
+    /// error the generator could not act on, and the slew limit starts again from 0 W.
+    /// Without this a channel paused by a cut-out winds its integral up for the whole pause
+    /// and resumes at once at the wound-up command (14 W and an 83 C tip after the 64 s
+    /// cut-out of the default bipolar run, set point 70 C). A partial interlock throttle is
+    /// not tracked: it scales the controller's output, which keeps its own state.
+    mutating func outputDisconnected() {
+        integral = min(integral, integralBeforeCommand)
+        lastCommand = 0
+    }
 
     private mutating func raw(_ g: RFGenerator, time t: Double, dt: Double, tc: Double?) -> Double {
         switch g.mode {
         case .constantPower(let w): return w
         case .ramp(let s, let r, let c): return min(s + r * (t - g.start), c)
         case .temperatureControlled(let target, let pmax, let kp, let ki):
+            integralBeforeCommand = integral
             guard let tc else { return 0 }
             let e = target - tc
             let unclamped = kp * e + ki * integral

@@ -14,7 +14,7 @@ public enum RFDomain: Sendable, Equatable {
 }
 
 /// How the probe's shaft meets the tissue.
-public enum ElectrodeModel: String, Sendable, Equatable {
+public enum ElectrodeModel: String, CaseIterable, Sendable, Equatable {
     /// The electrode's true radius sets the conductance (electric and thermal) of the first
     /// cell around the shaft through the analytic near field of a cylinder; the shaft is a
     /// steel fin with its own temperature (`ElectrodeNearField`, `ElectrodeShaft`). Default.
@@ -405,7 +405,10 @@ public final class RFSource: HeatSource, BoundaryCondition {
             try buildCircuit(active: on2)
             voltages = try channelVoltages(powers: p2)
         }
-        for c in probes.indices { states[c].power = 0; states[c].voltage = 0 }
+        for c in probes.indices {
+            states[c].power = 0; states[c].voltage = 0
+            if states[c].cutUntil != nil || powerFactor <= 0 { states[c].outputDisconnected() }
+        }
         for (a, c) in active.enumerated() {
             let current = zip(admittance[a], voltages).reduce(0) { $0 + $1.0 * $1.1 }
             states[c].voltage = voltages[a]

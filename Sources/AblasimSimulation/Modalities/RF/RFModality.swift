@@ -24,6 +24,9 @@ extension Scenario {
         /// Set temperature of the probe thermocouple in temperature-controlled mode [C].
         /// 70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md).
         public var targetTempC = 70.0
+        /// How the electrodes meet the tissue: the sub-voxel near field of their true radius
+        /// (default) or their rasterized voxels only (docs/rf-electrodes.md).
+        public var electrodeModel: ElectrodeModel = .nearField
         /// Numerical options of the potential solve (nil: `RFOptions` defaults).
         public var driftTolerance: Double?
         public var driftCheckS: Double?
@@ -58,6 +61,10 @@ extension Scenario {
         number("rf.target_temp_c", 40...105, "C", \.rf.targetTempC, doc: "Set temperature of the probe thermocouple in temperature mode.",
                source: "70 C: the usual set point of cooled bipolar spine systems (calibration-targets.md)",
                applies: { $0.modality == .rf && $0.rf.generator == .temperature }),
+        choice("rf.electrode_model", \.rf.electrodeModel,
+               doc: "Electrode-tissue coupling: the analytic near field of the true electrode radius with a steel shaft (near-field), or the rasterized voxels only (voxel).",
+               source: "near-field: the gauge matters below the voxel size (docs/rf-electrodes.md, its convergence table); voxel: the earlier model, kept for comparison",
+               applies: isRF),
         P("rf.drift_tolerance", .number(1e-4...0.5, unit: "(relative conductance drift)"), doc: "Conductance drift that triggers a potential re-solve.",
           source: "RFOptions default (docs/rf.md)", applies: isRF,
           load: { .number($0.rf.driftTolerance ?? RFOptions().driftTolerance) }, store: { s, v, _ in s.rf.driftTolerance = v.double }),
@@ -108,6 +115,7 @@ public struct RFModality: Modality {
             duration = scenario.durationS * Double(placed.count)
         }
         var options = RFOptions()
+        options.electrodeModel = scenario.rf.electrodeModel
         if let d = scenario.rf.driftTolerance { options.driftTolerance = d }
         if let d = scenario.rf.driftCheckS { options.driftCheckInterval = d }
         if let m = scenario.rf.boxMarginMM { options.domain = .box(margin: m / 1000) }
