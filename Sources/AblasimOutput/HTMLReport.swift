@@ -105,7 +105,7 @@ public enum HTMLReport {
         let z = s.zones
         h += "<h2>Zones</h2>\n<table id=\"zones\">"
         h += String(format: "<tr><td>ablation zone</td><td>%.2f ml</td></tr><tr><td>tumour</td><td>%.2f ml</td></tr>", z.ablationMl, z.tumorMl)
-        h += "<tr><td>tumour coverage</td><td>" + (z.tumorCoverage.map { String(format: "%.1f %%", 100 * $0) } ?? "&ndash; (no tumour)") + "</td></tr>"
+        h += "<tr><td>tumour coverage</td><td>" + (z.tumorCoverage.map { String(format: "%.3g (%.1f %%)", $0, 100 * $0) } ?? "&ndash; (no tumour)") + "</td></tr>"
         h += "<tr><td>components</td><td>\(z.components)</td></tr><tr><td>coalescent</td><td>\(z.coalescent ? "yes" : "no")</td></tr>"
         h += String(format: "<tr><td>T<sub>max</sub> &ge; 42 C</td><td>%.2f ml</td></tr><tr><td>T<sub>max</sub> &ge; 60 C</td><td>%.2f ml</td></tr>", z.t42Ml, z.t60Ml)
         if z.iceMl > 0 {

@@ -83,7 +83,8 @@ public final class ProgressReporter {
         let z = s.zones
         o += String(format: "zones: ablation %.2f ml, T>=42 C %.2f ml, T>=60 C %.2f ml, components %d, coalescent %@", z.ablationMl, z.t42Ml, z.t60Ml,
                     z.components, z.coalescent ? "yes" : "no")
-        if let c = z.tumorCoverage { o += String(format: ", tumour %.2f ml covered %.1f%%", z.tumorMl, 100 * c) }
+        // The same fraction as summary.json's tumor_coverage, with its percentage.
+        if let c = z.tumorCoverage { o += String(format: ", tumour %.2f ml, tumor_coverage %.3g (%.1f %%)", z.tumorMl, c, 100 * c) }
         if z.iceMl > 0 { o += String(format: ", ice %.2f ml, lethal ice %.2f ml", z.iceMl, z.lethalIce20Ml) }
         o += "\n"
         let width = max(12, (s.thermocouples.map(\.name.count).max() ?? 0) + 2)
