@@ -11,7 +11,7 @@ extension RunOutput {
     }
 
     /// Writes every result file into `dir` (prepared by `OutputDirectory.prepare`), each
-    /// atomically: thermocouples.csv, generator.csv, legend.json, the volumes as NIfTI
+    /// atomically: thermocouples.csv, generator.csv, events.csv, legend.json, the volumes as NIfTI
     /// (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, report.html and
     /// summary.json; then `manifest.json` with every file's size and SHA-256, last. Only the
     /// manifest marks the folder complete: a run killed (or out of disk) while writing leaves
@@ -25,6 +25,7 @@ extension RunOutput {
         func put(_ data: Data, _ name: String) throws { try OutputDirectory.atomicWrite(data, to: dir.appendingPathComponent(name)) }
         try put(Data(CSVTables.thermocouples(thermocouples).utf8), "thermocouples.csv")
         try put(Data(CSVTables.generator(generator).utf8), "generator.csv")
+        try put(Data(CSVTables.events(summary).utf8), "events.csv")
         try put(try ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), "legend.json")
         let v = volumes
         for (name, data) in [("t_max", v.tMax), ("t_min", v.tMin), ("cem43", v.cem43), ("omega", v.omega)] {

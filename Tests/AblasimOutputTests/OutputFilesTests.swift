@@ -8,19 +8,19 @@ final class OutputFilesTests: XCTestCase {
     func testCSVShape() throws {
         let out = try makeRunOutput()
         let tc = CSVTables.thermocouples(out.thermocouples).split(separator: "\n")
-        XCTAssertEqual(tc.first, "time_s,cord_anterior,root_left")
+        XCTAssertEqual(tc.first, "time_s,cord_anterior_c,root_left_c")
         XCTAssertEqual(tc.count, 62)
-        XCTAssertEqual(tc[1], "0.0000,37.0000,37.0000")
-        XCTAssertEqual(tc.last, "60.0000,47.5000,39.0000")
+        XCTAssertEqual(tc[1], "0,37,37")
+        XCTAssertEqual(tc.last, "60,47.5,39")
         XCTAssertTrue(tc.allSatisfy { $0.split(separator: ",").count == 3 })
         let back = try CSVTables.readThermocouples(CSVTables.thermocouples(out.thermocouples), path: "t.csv")
         XCTAssertEqual(back.names, out.thermocouples.names)
         XCTAssertEqual(back.times, out.thermocouples.times)
-        XCTAssertEqual(back.values[0][30], out.thermocouples.values[0][30], accuracy: 1e-4)
+        XCTAssertEqual(back.values, out.thermocouples.values, "shortest round-trip text reads back exactly")
 
         let gen = CSVTables.generator(out.generator).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(gen[0], "time_s,left_power_w,left_impedance_ohm,left_energy_j,left_probe_temp_c,right_power_w,right_impedance_ohm,right_energy_j")
-        XCTAssertEqual(gen[2], "10.0000,20.0000,90.000,200.000,60.0000,18.5000,90.000,185.000")
+        XCTAssertEqual(gen[0], "time_s,left_power_w,left_energy_j,left_impedance_ohm,left_probe_temp_c,right_power_w,right_energy_j,right_impedance_ohm")
+        XCTAssertEqual(gen[2], "10,20,200,90,60,18.5,185,90")
         XCTAssertEqual(gen.count, 9)   // header, 7 rows, final newline
         let g = try CSVTables.readGenerator(gen.joined(separator: "\n"), path: "g.csv")
         XCTAssertEqual(g.channels, ["left", "right"])
@@ -81,7 +81,7 @@ final class OutputFilesTests: XCTestCase {
         let out = try makeRunOutput()
         try out.write(to: dir, vti: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        XCTAssertEqual(names, ["cem43.nii.gz", "generator.csv", "labels.nii.gz", "legend.json", "manifest.json", "omega.nii.gz", "report.html",
+        XCTAssertEqual(names, ["cem43.nii.gz", "events.csv", "generator.csv", "labels.nii.gz", "legend.json", "manifest.json", "omega.nii.gz", "report.html",
                                "summary.json", "t_max.nii.gz", "t_min.nii.gz", "thermocouples.csv", "volumes.vti", "zones.nii.gz"])
         let (grid, tMax) = try VolumeFile.readFloat32(dir.appendingPathComponent("t_max.nii.gz"))
         XCTAssertEqual(grid.dims, out.grid.dims)
@@ -153,7 +153,59 @@ final class GeneratorSeriesTests: XCTestCase {
         XCTAssertEqual(g.times, [0, 1])
         XCTAssertEqual(g.channels, ["a", "b"])
         let csv = CSVTables.generator(g).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(csv[0], "time_s,a_power_w,a_impedance_ohm,a_energy_j,b_power_w,b_impedance_ohm,b_energy_j")
-        XCTAssertEqual(csv[1], "0.0000,1.0000,,0.000,,,")
+        XCTAssertEqual(csv[0], "time_s,a_power_w,a_energy_j,b_power_w,b_energy_j", "no impedance column for sources without one")
+        XCTAssertEqual(csv[1], "0,1,0,,")
+    }
+
+    /// Generator samples at step times (0, 1.2, 2.4, 3.6) put on the record grid (0, 1, 2, 3, 4).
+    func testResampledOnTheRecordGrid() {
+        var g = GeneratorSeries()
+        for (t, p) in [(0.0, 0.0), (1.2, 12.0), (2.4, 12.0), (3.6, 6.0)] {
+            g.append(time: t, channels: [ChannelSample(channel: "ch1", power: p, impedance: t < 2 ? nil : 100 * t, energy: 10 * t)])
+        }
+        let r = g.resampled(at: [0, 1, 2, 3, 4])
+        XCTAssertEqual(r.times, [0, 1, 2, 3, 4])
+        XCTAssertEqual(r.samples.map { $0[0].power }, [0, 10, 12, 9, 6])
+        XCTAssertEqual(r.samples[1][0].energy, 10, accuracy: 1e-12)
+        XCTAssertEqual(r.samples[3][0].energy, 30, accuracy: 1e-12)
+        XCTAssertEqual(r.samples[4][0].energy, 36, accuracy: 1e-12, "held after the last sample")
+        XCTAssertNil(r.samples[1][0].impedance)
+        XCTAssertEqual(try XCTUnwrap(r.samples[3][0].impedance), 300, accuracy: 1e-9)
+        XCTAssertEqual(g.resampled(at: []), g)
+    }
+
+    func testChannelsNamedByProbe() {
+        var g = GeneratorSeries()
+        g.append(time: 0, channels: [ChannelSample(channel: "left", power: 1, energy: 0), ChannelSample(channel: "cryo_1", power: -1, energy: 0),
+                                     ChannelSample(channel: "other", power: 0, energy: 0)])
+        let probes = [RunSummary.Probe(name: "left", channel: "ch1", tipMm: [0, 0, 0], entryMm: [0, 0, 1], energyJ: 0),
+                      RunSummary.Probe(name: "cryo1", channel: "cryo_1", tipMm: [0, 0, 0], entryMm: [0, 0, 1], energyJ: 0)]
+        XCTAssertEqual(g.namedByProbe(probes).channels, ["left", "cryo1", "other"])
+    }
+
+    func testEventLogHasExactTimesInOrder() throws {
+        var s = try makeRunOutput().summary
+        s.interlock.trippedS = 30.25
+        s.events = [SourceEvent(timeS: 20.125, channel: "left", kind: "roll-off", impedanceOhm: 150.5),
+                    SourceEvent(timeS: 40, channel: "laser", kind: "resumed", impedanceOhm: nil)]
+        let lines = CSVTables.events(s).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines, ["time_s,source,event,value,value_unit",
+                               "12.5,cord_anterior,heat-42,42,C",
+                               "20.125,left,roll-off,150.5,ohm",
+                               "30.25,cord_anterior,heat-45,45,C",
+                               "30.25,interlock,interlock-cut,45,C",
+                               "40,laser,resumed,,",
+                               "50,cord_anterior,cem43,10,min"])
+    }
+
+    func testShortestNumberText() {
+        XCTAssertEqual(NumberText.shortest(37), "37")
+        XCTAssertEqual(NumberText.shortest(-0.0), "0")
+        XCTAssertEqual(NumberText.shortest(0.1), "0.1")
+        XCTAssertEqual(NumberText.shortest(1.97e-05), "1.97e-05")
+        XCTAssertEqual(NumberText.shortest(19.999999999999957), "19.999999999999957")
+        XCTAssertEqual(NumberText.shortest(.nan), "nan")
+        XCTAssertEqual(NumberText.shortest(-.infinity), "-inf")
+        for x in [Double.pi, 1e-300, 123456.789, 2.5e20, 0.000123] { XCTAssertEqual(Double(NumberText.shortest(x)), x) }
     }
 }

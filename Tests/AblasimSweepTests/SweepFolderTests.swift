@@ -87,6 +87,20 @@ final class SweepFolderTests: XCTestCase {
         XCTAssertEqual(table.running, [2])
     }
 
+    /// results.csv numbers as the run's CSVs write them: shortest round-trip, one notation
+    /// rule, whatever the JSON text looked like.
+    func testResultCellsUseShortestRoundTripNumbers() throws {
+        let o = try XCTUnwrap(ExactJSON.object(Data(#"{"a": 0.0000197, "b": 1.97e-05, "c": 19.999999999999957, "d": 60, "e": 3.0, "f": true, "g": null}"#.utf8)))
+        XCTAssertEqual(ResultsTable.cell(o["a"]), "1.97e-05")
+        XCTAssertEqual(ResultsTable.cell(o["b"]), "1.97e-05")
+        XCTAssertEqual(ResultsTable.cell(o["c"]), "19.999999999999957")
+        XCTAssertEqual(ResultsTable.cell(o["d"]), "60")
+        XCTAssertEqual(ResultsTable.cell(o["e"]), "3")
+        XCTAssertEqual(ResultsTable.cell(o["f"]), "true")
+        XCTAssertEqual(ResultsTable.cell(o["g"]), "")
+        XCTAssertEqual(ResultsTable.cell(NSNumber(value: 2.5)), "2.5")
+    }
+
     func testCSVQuotesFieldsWithCommas() {
         XCTAssertEqual(ResultsTable.csvField("a,b"), "\"a,b\"")
         XCTAssertEqual(ResultsTable.csvField("say \"hi\""), "\"say \"\"hi\"\"\"")
