@@ -12,7 +12,8 @@ extension RunOutput {
 
     /// Writes every result file into `dir` (prepared by `OutputDirectory.prepare`), each
     /// atomically: thermocouples.csv, generator.csv, events.csv, legend.json, the volumes as NIfTI
-    /// (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, report.html and
+    /// (.nii.gz, the run grid's affine in mm), the colour tables of the label maps (Slicer,
+    /// ITK-SNAP), the probe and thermocouple markups, volumes.vti when `vti`, report.html and
     /// summary.json; then `manifest.json` with every file's size and SHA-256, last. Only the
     /// manifest marks the folder complete: a run killed (or out of disk) while writing leaves
     /// none, whatever else it left.
@@ -28,11 +29,19 @@ extension RunOutput {
         try put(Data(CSVTables.events(summary).utf8), "events.csv")
         try put(try ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), "legend.json")
         let v = volumes
+        let meaning = RunOutput.volumeMeanings
         for (name, data) in [("t_max", v.tMax), ("t_min", v.tMin), ("cem43", v.cem43), ("omega", v.omega)] {
-            try VolumeFile.write(.float32(data), grid: grid, description: "ablasim \(name)", to: dir.appendingPathComponent(name + ".nii.gz"))
+            try VolumeFile.write(.float32(data), grid: grid, meaning: meaning[name]!, to: dir.appendingPathComponent(name + ".nii.gz"))
         }
-        try VolumeFile.write(.uint8(v.zones), grid: grid, description: "ablasim zones", to: dir.appendingPathComponent("zones.nii.gz"))
-        try VolumeFile.write(.uint8(v.labels), grid: grid, description: "ablasim labels", to: dir.appendingPathComponent("labels.nii.gz"))
+        try VolumeFile.write(.uint8(v.zones), grid: grid, meaning: meaning["zones"]!, to: dir.appendingPathComponent("zones.nii.gz"))
+        try VolumeFile.write(.uint8(v.labels), grid: grid, meaning: meaning["labels"]!, to: dir.appendingPathComponent("labels.nii.gz"))
+        let tissueTable = LabelTable.tissues(labelLegend), zoneTable = LabelTable.zones(zoneLegend)
+        try put(Data(tissueTable.slicerColorTable.utf8), "labels.ctbl")
+        try put(Data(zoneTable.slicerColorTable.utf8), "zones.ctbl")
+        try put(Data(tissueTable.itkSnapLabels.utf8), "labels-itksnap.txt")
+        try put(Data(zoneTable.itkSnapLabels.utf8), "zones-itksnap.txt")
+        try put(try Markups.probes(summary), "probes.mrk.json")
+        try put(try Markups.thermocouples(summary), "thermocouples.mrk.json")
         if vti {
             let data = try VTIWriter.encode(grid: grid, arrays: [
                 .float32("t_max", v.tMax), .float32("t_min", v.tMin), .float32("cem43", v.cem43), .float32("omega", v.omega),

@@ -1,5 +1,6 @@
 import XCTest
 import AblasimCore
+import AblasimPhantom
 import AblasimPhysics
 import AblasimSimulation
 @testable import AblasimOutput
@@ -81,8 +82,19 @@ final class OutputFilesTests: XCTestCase {
         let out = try makeRunOutput()
         try out.write(to: dir, vti: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        XCTAssertEqual(names, ["cem43.nii.gz", "events.csv", "generator.csv", "labels.nii.gz", "legend.json", "manifest.json", "omega.nii.gz", "report.html",
-                               "summary.json", "t_max.nii.gz", "t_min.nii.gz", "thermocouples.csv", "volumes.vti", "zones.nii.gz"])
+        XCTAssertEqual(names, ["cem43.nii.gz", "events.csv", "generator.csv", "labels-itksnap.txt", "labels.ctbl", "labels.nii.gz", "legend.json",
+                               "manifest.json", "omega.nii.gz", "probes.mrk.json", "report.html", "summary.json", "t_max.nii.gz", "t_min.nii.gz",
+                               "thermocouples.csv", "thermocouples.mrk.json", "volumes.vti", "zones-itksnap.txt", "zones.ctbl", "zones.nii.gz"])
+        let manifest = try XCTUnwrap(RunManifest.read(in: dir.path))
+        XCTAssertEqual(Set(manifest.files.map(\.name)), Set(names).subtracting(["manifest.json"]), "every file is in the manifest")
+        let image = try NIfTIImage.read(from: dir.appendingPathComponent("zones.nii.gz"))
+        XCTAssertEqual(image.intentCode, NIfTIImage.intentLabel)
+        XCTAssertEqual(image.calMax, 4)
+        let tImage = try NIfTIImage.read(from: dir.appendingPathComponent("t_max.nii.gz"))
+        XCTAssertEqual(tImage.intentCode, 0)
+        XCTAssertEqual(tImage.calMin, Double(out.volumes.tMax.min()!))
+        XCTAssertEqual(tImage.calMax, Double(out.volumes.tMax.max()!))
+        XCTAssertTrue(tImage.descrip.contains("[degC]"), tImage.descrip)
         let (grid, tMax) = try VolumeFile.readFloat32(dir.appendingPathComponent("t_max.nii.gz"))
         XCTAssertEqual(grid.dims, out.grid.dims)
         for (a, b) in zip(grid.affineMillimetres, out.grid.affineMillimetres) { XCTAssertEqual(a, b, accuracy: 1e-5) }
@@ -92,16 +104,42 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertThrowsError(try VolumeFile.readUInt8(dir.appendingPathComponent("t_max.nii.gz"))) { e in
             XCTAssertTrue("\(e)".contains("does not hold uint8"), "\(e)")
         }
-        // The VTI file: header, extent and one appended block per array.
+        // The VTI file: header, extent, and per array a zlib block list that inflates to the values.
         let vti = try Data(contentsOf: dir.appendingPathComponent("volumes.vti"))
-        let head = String(decoding: vti.prefix(1500), as: UTF8.self)
+        let headEnd = try XCTUnwrap(vti.range(of: Data("<AppendedData encoding=\"raw\">".utf8))).upperBound
+        let head = String(decoding: vti[..<headEnd], as: UTF8.self)
         XCTAssertTrue(head.contains("WholeExtent=\"0 6 0 5 0 4\""))
+        XCTAssertTrue(head.contains("compressor=\"vtkZLibDataCompressor\""))
         XCTAssertTrue(head.contains("Spacing=\"0.5 0.6 0.7\"") || head.contains("Spacing=\"0.5 0.6"), head)
         XCTAssertTrue(head.contains("Direction=\"-1.0 0.0 0.0 0.0 -1.0 0.0 0.0 0.0 1.0\""), head)
-        let n = out.grid.voxelCount
         XCTAssertEqual(head.components(separatedBy: "<DataArray").count - 1, 6)
-        XCTAssertTrue(head.contains("offset=\"\(2 * (8 + 4 * n) + 2 * (8 + 4 * n))\""))   // zones after four float arrays
-        XCTAssertGreaterThan(vti.count, 4 * (8 + 4 * n) + 2 * (8 + n))
+        let start = try XCTUnwrap(vti[headEnd...].firstIndex(of: UInt8(ascii: "_"))) + 1
+        let bytes = [UInt8](vti[start...])
+        func u64(_ o: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[o + $1]) << (8 * $1) } }
+        var offset = 0
+        let expected: [[UInt8]] = [out.volumes.tMax, out.volumes.tMin, out.volumes.cem43, out.volumes.omega].map { v in v.withUnsafeBytes { [UInt8]($0) } }
+            + [out.volumes.zones, out.volumes.labels]
+        for (a, want) in expected.enumerated() {
+            XCTAssertTrue(head.contains("offset=\"\(offset)\""), "array \(a) at \(offset)")
+            let blocks = u64(offset), blockSize = u64(offset + 8), last = u64(offset + 16)
+            XCTAssertEqual(blocks, 1)
+            XCTAssertEqual(last, want.count % blockSize)
+            let compressed = u64(offset + 24)
+            let body = Array(bytes[(offset + 32)..<(offset + 32 + compressed)])
+            XCTAssertEqual(try Gzip.decompress(body, maxOutputBytes: 1 << 24), want, "array \(a)")
+            offset += 32 + compressed
+        }
+    }
+
+    func testLabelTablesNameEveryLabel() {
+        let t = LabelTable.tissues([4: "cancellous_bone", 10: "spinal_cord"])
+        XCTAssertEqual(t.slicerColorTable.split(separator: "\n").filter { !$0.hasPrefix("#") },
+                       ["0 background 0 0 0 0", "4 cancellous_bone 205 185 150 255", "10 spinal_cord 255 130 200 255"])
+        let snap = LabelTable.zones(AblationZone.Label.legend).itkSnapLabels.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(snap.count, 5)
+        XCTAssertEqual(snap[1], "    1    0  224    0 1.00  1  1 \"ablated\"")
+        XCTAssertTrue(snap[0].hasSuffix("0.00  0  0 \"untreated\""), String(snap[0]))
+        XCTAssertEqual(LabelTable.token("a b\"c"), "a_b_c")
     }
 
     func testNiftiReadByNibabel() throws {
