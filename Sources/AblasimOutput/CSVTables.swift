@@ -53,24 +53,11 @@ public enum CSVTables {
         return out
     }
 
-    /// `events.csv`: every discrete event at its exact simulated time, in time order:
-    /// `time_s,source,event,value,value_unit`. Flags (source the thermocouple, event the flag
-    /// kind, value the threshold in C, min or 1), the interlock's first trip (source
-    /// `interlock`, event `interlock-<mode>`, value the threshold in C) and generator events
-    /// (source the probe, event `impedance-cutout`, `roll-off` or `resumed`, value the
-    /// impedance in ohm when the source has one).
+    /// `events.csv`: `EventLog` as `time_s,source,event,value,value_unit`.
     public static func events(_ s: RunSummary) -> String {
-        var rows: [(t: Double, source: String, event: String, value: Double?, unit: String)] = []
-        for f in s.flags {
-            let unit = f.kind == "cem43" ? "min" : (f.kind == "omega" ? "1" : "C")
-            rows.append((f.timeS, f.thermocouple, f.kind, f.threshold, unit))
-        }
-        if let t = s.interlock.trippedS { rows.append((t, "interlock", "interlock-" + s.interlock.mode, s.interlock.thresholdC, "C")) }
-        for e in s.events ?? [] { rows.append((e.timeS, e.channel, e.kind, e.impedanceOhm, e.impedanceOhm == nil ? "" : "ohm")) }
-        rows.sort { ($0.t, $0.source, $0.event) < ($1.t, $1.source, $1.event) }
         var out = "time_s,source,event,value,value_unit\n"
-        for r in rows {
-            out += [NumberText.shortest(r.t), field(r.source), field(r.event), r.value.map(NumberText.shortest) ?? "", r.unit].joined(separator: ",") + "\n"
+        for e in EventLog(s).entries {
+            out += [NumberText.shortest(e.timeS), field(e.source), field(e.event), e.value.map(NumberText.shortest) ?? "", e.unit].joined(separator: ",") + "\n"
         }
         return out
     }

@@ -50,7 +50,7 @@ extension RunOutput {
             try put(data, "volumes.vti")
         }
         let report = try HTMLReport.render(ReportInput(summary: summary, thermocouples: thermocouples, generator: generator, grid: grid,
-                                                       tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
+                                                       tMax: v.tMax, tMin: v.tMin, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
         try put(Data(report.utf8), "report.html")
         try put(try SummaryJSON.encode(summary), "summary.json")
         try RunOutput.seal(dir, names: names)
@@ -85,7 +85,7 @@ public struct ResultLegend: Codable, Equatable {
 /// Regenerates `report.html` from the files of a results directory (`ablasim report DIR`).
 public enum ReportRegeneration {
     /// Reads summary.json, thermocouples.csv, generator.csv (optional), legend.json and the
-    /// t_max, zones and labels volumes from `dir`, and writes report.html there atomically.
+    /// t_max, t_min (optional), zones and labels volumes from `dir`, and writes report.html there atomically.
     /// - Returns: the report's URL.
     @discardableResult
     public static func regenerate(in path: String) throws -> URL {
@@ -136,7 +136,15 @@ public enum ReportRegeneration {
         guard zGrid.dims == grid.dims, lGrid.dims == grid.dims else {
             throw OutputError.invalidInput("volumes in '\(dir.path)' differ in size: t_max \(grid.dims), zones \(zGrid.dims), labels \(lGrid.dims)")
         }
+        // t_min is optional (folders from before the cryo slices needed it).
+        let tMinURL = dir.appendingPathComponent("t_min.nii.gz")
+        var tMin: [Float]? = nil
+        if fm.fileExists(atPath: tMinURL.path) {
+            let (g, v) = try VolumeFile.readFloat32(tMinURL)
+            guard g.dims == grid.dims else { throw OutputError.invalidInput("volumes in '\(dir.path)' differ in size: t_max \(grid.dims), t_min \(g.dims)") }
+            tMin = v
+        }
         return ReportInput(summary: summary, thermocouples: series, generator: generator, grid: grid,
-                           tMax: tMax, zones: zones, labels: labels, labelLegend: legend.labelMap)
+                           tMax: tMax, tMin: tMin, zones: zones, labels: labels, labelLegend: legend.labelMap)
     }
 }
