@@ -184,10 +184,11 @@ struct RunCommand: ParsableCommand {
         runner.simulation.solver.checkBounds = checkBounds
         if resuming { try runner.restore(from: checkpointURL) }
 
-        let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
+        let cold = scenario.modality == .cryo
+        let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet, cold: cold)
         let finished = try runner.run(progress: { sim in
-            let hot = sim.monitor.hottest
-            progress.update(simulated: sim.time, cord: hot.cord, root: hot.root)
+            let shown = ProgressReporter.protectedExtremes(sim.monitor, cold: cold)
+            progress.update(simulated: sim.time, cord: shown.cord, root: shown.root)
         }, shouldStop: { TerminationSignal.requested })
         if !finished {
             if runner.simulation.solver.stepCount == 0 && !resuming {
