@@ -161,6 +161,35 @@ enum TemperaturePlot {
         return s
     }
 
+    /// Several named curves on one plot (`ablasim compare`: one line per run), with the
+    /// key at the right sized to the longest name; nil when no curve has a finite value.
+    static func overlay(_ curves: [(name: String, times: [Double], values: [Double])], duration: Double, yTitle: String,
+                        includeZero: Bool, id: String) -> String? {
+        let all = curves.flatMap(\.values).filter(\.isFinite)
+        guard !all.isEmpty else { return nil }
+        var lo = all.min()!, hi = all.max()!
+        if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
+        let pad = max((hi - lo) * 0.08, 0.5)
+        hi += pad
+        if lo < 0 || !includeZero { lo -= pad }
+        let t1 = max(duration, curves.compactMap(\.times.last).max() ?? 0, 1e-9)
+        let keyWidth = 34 + 6.5 * Double(curves.map(\.name.count).max() ?? 4)
+        let w = width - margin.right + max(margin.right, keyWidth)
+        var s = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"plot\" id=\"%@\">", w, height, w, height, id)
+        let (px, py) = frame(&s, x: 0...t1, y: lo...hi, yTitle: yTitle)
+        if lo < 0 && hi > 0 {
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"zero\"/>", margin.left, py(0), width - margin.right, py(0))
+        }
+        for (n, c) in curves.enumerated() {
+            let colour = channelColours[n % channelColours.count]
+            let dash = n < channelColours.count ? "" : " stroke-dasharray=\"6 3\""
+            s += polyline(c.times, c.values, px: px, py: py, colour: colour).replacingOccurrences(of: "/>", with: dash + "/>")
+            let ky = margin.top + 12 + 15 * Double(n), kx = width - margin.right + 6
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"%@ class=\"swatch\"/>", kx, ky - 4, kx + 20, ky - 4, colour, dash)
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"key\" style=\"fill:%@\">%@</text>", kx + 24, ky, colour, HTML.escape(c.name))
+        }
+        return s + "</svg>"
+    }
 }
 
 /// HTML text helpers.

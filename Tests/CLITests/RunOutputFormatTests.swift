@@ -122,6 +122,37 @@ final class RunOutputFormatTests: XCTestCase {
         return lines.first { $0.hasPrefix("MISSING") }.map { $0.split(separator: " ").dropFirst().map(String.init) } ?? []
     }
 
+    /// `ablasim compare` of the two folders: one row per run in the CSV, with the figures of
+    /// each summary.json; the HTML has the table and the overlaid plots; a folder that is
+    /// not a run is exit 2.
+    func checkCompare(_ dir: URL) throws {
+        let out = dir.appendingPathComponent("cmp").path
+        let r = try CLI.run(["compare", dir.appendingPathComponent("rf").path, dir.appendingPathComponent("cryo").path, "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try String(contentsOfFile: out + "/compare.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, 3)
+        let header = rows[0]
+        XCTAssertEqual(Array(header.prefix(3)), ["run", "modality", "phantom"])
+        for (row, modality) in zip(rows.dropFirst(), ["rf", "cryo"]) {
+            XCTAssertEqual(row.count, header.count)
+            XCTAssertEqual(row[1], modality)
+            let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(modality + "/summary.json"))) as? [String: Any])
+            let zones = try XCTUnwrap(summary["zones"] as? [String: Any])
+            let ablation = try XCTUnwrap(Double(row[try XCTUnwrap(header.firstIndex(of: "ablation_ml"))]))
+            XCTAssertEqual(ablation, try XCTUnwrap(zones["ablation_ml"] as? Double), accuracy: 1e-12)
+            let tc = try XCTUnwrap((summary["thermocouples"] as? [[String: Any]])?.first)
+            let name = try XCTUnwrap(tc["name"] as? String)
+            let peak = try XCTUnwrap(Double(row[try XCTUnwrap(header.firstIndex(of: name + ".t_max_c"))]))
+            XCTAssertEqual(peak, try XCTUnwrap(tc["t_max_c"] as? Double), accuracy: 1e-9)
+        }
+        let html = try String(contentsOfFile: out + "/compare.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("<table id=\"comparison\">") && html.contains("id=\"power\""))
+        XCTAssertTrue(html.contains(">rf</text>") && html.contains(">cryo</text>"), "each run in the plot key")
+        let bad = try CLI.run(["compare", dir.path, "--out", out])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("has no readable summary.json"), bad.stderr)
+    }
+
     func testRunFoldersReadAsOtherToolsReadThem() throws {
         let dir = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -133,6 +164,7 @@ final class RunOutputFormatTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.stderr)
             missing.formUnion(try checkFolder(out, modality: modality))
         }
+        try checkCompare(dir)
         if !missing.isEmpty {
             throw XCTSkip("python3 modules \(missing.sorted().joined(separator: ", ")) are missing (scripts/setup installs them); those checks did not run, the others passed")
         }
