@@ -16,8 +16,8 @@ struct CompareCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Run folders (each a run's --out directory).") var directories: [String]
-    @Option(help: "Folder for compare.csv and compare.html (created when missing).") var out = "compare"
+    @Argument(help: "Run folders (each a run's --out directory).", completion: .directory) var directories: [String]
+    @Option(help: "Folder for compare.csv and compare.html (created when missing).", completion: .directory) var out = "compare"
 
     func run() throws {
         for url in try RunComparison.load(directories).write(to: out) { print(url.path) }

@@ -6,7 +6,7 @@ struct SweepPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Expand a sweep file and print its numbered cases.")
 
-    @Argument(help: "The sweep file (YAML).") var sweepFile: String
+    @Argument(help: "The sweep file (YAML).", completion: .file(extensions: ["yaml", "yml"])) var sweepFile: String
     @Option(name: .customLong("set"), help: "Set a base scenario key for every case, KEY=VALUE (repeatable; not a key the axes vary).") var settings: [String] = []
     @Flag(help: "Print the cases as JSON instead of a table.") var json = false
 

@@ -170,3 +170,19 @@ final class RunOutputFormatTests: XCTestCase {
         }
     }
 }
+
+/// Shell completion offers phantom files by extension and the option values (presets,
+/// modes) as a user meets them after `ablasim --generate-completion-script bash|zsh`.
+final class ShellCompletionTests: XCTestCase {
+    func testCompletionOffersFilesByExtensionAndValues() throws {
+        let bash = try CLI.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(bash.status, 0, bash.stderr)
+        XCTAssertTrue(bash.stdout.contains("'!*.@(vox)'"), "run PHANTOM completes .vox files")
+        XCTAssertTrue(bash.stdout.contains("'!*.@(yaml|yml)'"), "--scenario and sweep files complete .yaml files")
+        XCTAssertTrue(bash.stdout.contains("'cooled-bipolar-15'"), "--probe completes the presets")
+        XCTAssertTrue(bash.stdout.contains("'throttle'"), "--interlock-mode completes its modes")
+        let zsh = try CLI.run(["--generate-completion-script", "zsh"])
+        XCTAssertEqual(zsh.status, 0, zsh.stderr)
+        XCTAssertTrue(zsh.stdout.contains("_files -g '\\''*.vox'\\''"), "zsh: .vox files")
+    }
+}
