@@ -1,53 +1,83 @@
 import Foundation
 import AblasimPhysics
+import AblasimSimulation
 
-/// The run's time series as CSV (comma separated, one header line, '.' decimal point).
+/// The run's time series as CSV (comma separated, one header line, '.' decimal point,
+/// numbers by `NumberText.shortest`). One time base: every series is on the record grid
+/// (`record_interval_s`), the exact times of discrete events are in `events.csv`. Column
+/// names follow one rule: `<name>_<quantity>_<unit>`, where name is the thermocouple or the
+/// probe (as in summary.json), and every quantity column ends in its unit.
 public enum CSVTables {
-    /// `thermocouples.csv`: `time_s`, then one column per thermocouple [C].
+    /// Unit suffix of a thermocouple column: `cord_anterior_c`.
+    static let thermocoupleSuffix = "_c"
+
+    /// `thermocouples.csv`: `time_s`, then `<thermocouple>_c` per thermocouple [C].
     public static func thermocouples(_ s: ThermocoupleSeries) -> String {
-        var out = (["time_s"] + s.names).joined(separator: ",") + "\n"
-        out.reserveCapacity(out.count + s.times.count * (10 + 10 * s.names.count))
+        var out = (["time_s"] + s.names.map { $0 + thermocoupleSuffix }).joined(separator: ",") + "\n"
+        out.reserveCapacity(out.count + s.times.count * (20 + 20 * s.names.count))
         for (r, t) in s.times.enumerated() {
-            out += format(t, 4)
-            for c in 0..<s.names.count { out += "," + format(s.values[c][r], 4) }
+            out += NumberText.shortest(t)
+            for c in 0..<s.names.count { out += "," + NumberText.shortest(s.values[c][r]) }
             out += "\n"
         }
         return out
     }
 
-    /// `generator.csv`: `time_s`, then per channel `<ch>_power_w`, `<ch>_impedance_ohm`,
-    /// `<ch>_energy_j` (and `<ch>_probe_temp_c` when the channel reports one). A value the
-    /// channel does not have (impedance of a laser) is an empty field.
+    /// `generator.csv`: `time_s`, then per probe `<probe>_power_w`, `<probe>_energy_j`, and
+    /// `<probe>_impedance_ohm` / `<probe>_probe_temp_c` when the probe's source reports them
+    /// (RF impedance, a control thermocouple); a column the source never has is left out.
+    /// Power is negative for cryo (heat extracted).
     public static func generator(_ g: GeneratorSeries) -> String {
         let channels = g.channels
-        let withTemp = Set(g.samples.flatMap { $0 }.filter { $0.probeTemperature != nil }.map(\.channel))
+        let all = g.samples.flatMap { $0 }
+        let withImpedance = Set(all.filter { $0.impedance != nil }.map(\.channel))
+        let withTemp = Set(all.filter { $0.probeTemperature != nil }.map(\.channel))
         var header = ["time_s"]
         for ch in channels {
-            header += ["\(ch)_power_w", "\(ch)_impedance_ohm", "\(ch)_energy_j"]
+            header += ["\(ch)_power_w", "\(ch)_energy_j"]
+            if withImpedance.contains(ch) { header.append("\(ch)_impedance_ohm") }
             if withTemp.contains(ch) { header.append("\(ch)_probe_temp_c") }
         }
+        func text(_ x: Double?) -> String { x.map(NumberText.shortest) ?? "" }
         var out = header.joined(separator: ",") + "\n"
         for (r, t) in g.times.enumerated() {
-            var row = [format(t, 4)]
+            var row = [NumberText.shortest(t)]
             for ch in channels {
                 let s = g.samples[r].first { $0.channel == ch }
-                row += [s.map { format($0.power, 4) } ?? "", s?.impedance.map { format($0, 3) } ?? "", s.map { format($0.energy, 3) } ?? ""]
-                if withTemp.contains(ch) { row.append(s?.probeTemperature.map { format($0, 4) } ?? "") }
+                row += [text(s?.power), text(s?.energy)]
+                if withImpedance.contains(ch) { row.append(text(s?.impedance)) }
+                if withTemp.contains(ch) { row.append(text(s?.probeTemperature)) }
             }
             out += row.joined(separator: ",") + "\n"
         }
         return out
     }
 
-    /// Reads `thermocouples.csv` back.
+    /// `events.csv`: `EventLog` as `time_s,source,event,value,value_unit`.
+    public static func events(_ s: RunSummary) -> String {
+        var out = "time_s,source,event,value,value_unit\n"
+        for e in EventLog(s).entries {
+            out += [NumberText.shortest(e.timeS), field(e.source), field(e.event), e.value.map(NumberText.shortest) ?? "", e.unit].joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// A text field, quoted when it holds a separator or a quote (RFC 4180).
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Reads `thermocouples.csv` back (also the unsuffixed columns of earlier versions).
     public static func readThermocouples(_ text: String, path: String) throws -> ThermocoupleSeries {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard !lines.isEmpty else { throw OutputError.invalidInput("\(path) is empty; expected a header 'time_s,<thermocouple>...'") }
+        guard !lines.isEmpty else { throw OutputError.invalidInput("\(path) is empty; expected a header 'time_s,<thermocouple>_c...'") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard header.first == "time_s" else {
             throw OutputError.invalidInput("\(path): first column is '\(header.first ?? "")'; expected 'time_s'")
         }
-        let names = Array(header.dropFirst())
+        var names = Array(header.dropFirst())
+        if !names.isEmpty, names.allSatisfy({ $0.hasSuffix(thermocoupleSuffix) }) { names = names.map { String($0.dropLast(thermocoupleSuffix.count)) } }
         var times: [Double] = [], values = [[Double]](repeating: [], count: names.count)
         for (n, line) in lines.enumerated() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
@@ -60,7 +90,7 @@ public enum CSVTables {
         return ThermocoupleSeries(names: names, times: times, values: values)
     }
 
-    /// Reads `generator.csv` back (channels from the `<ch>_power_w` columns).
+    /// Reads `generator.csv` back (probes from the `<probe>_power_w` columns).
     public static func readGenerator(_ text: String, path: String) throws -> GeneratorSeries {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard !lines.isEmpty else { return GeneratorSeries() }
@@ -85,12 +115,5 @@ public enum CSVTables {
             g.append(time: t, channels: samples)
         }
         return g
-    }
-
-    /// Fixed-point text with `digits` decimals; "nan", "inf" for non-finite values.
-    static func format(_ x: Double, _ digits: Int) -> String {
-        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-        let s = String(format: "%.\(digits)f", x)
-        return s == "-0." + String(repeating: "0", count: digits) ? String(s.dropFirst()) : s
     }
 }

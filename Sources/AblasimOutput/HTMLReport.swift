@@ -9,20 +9,32 @@ public struct ReportInput {
     public var generator: GeneratorSeries
     public var grid: Grid3D
     public var tMax: [Float]
+    /// Lowest temperature per voxel: the slices and histograms of a cryo run; nil for a
+    /// folder without t_min.nii.gz (then a cryo report shows T_max).
+    public var tMin: [Float]?
     public var zones: [UInt8]
     public var labels: [UInt8]
     public var labelLegend: [UInt8: String]
     public init(summary: RunSummary, thermocouples: ThermocoupleSeries, generator: GeneratorSeries, grid: Grid3D,
-                tMax: [Float], zones: [UInt8], labels: [UInt8], labelLegend: [UInt8: String]) {
+                tMax: [Float], tMin: [Float]? = nil, zones: [UInt8], labels: [UInt8], labelLegend: [UInt8: String]) {
         self.summary = summary; self.thermocouples = thermocouples; self.generator = generator; self.grid = grid
-        self.tMax = tMax; self.zones = zones; self.labels = labels; self.labelLegend = labelLegend
+        self.tMax = tMax; self.tMin = tMin; self.zones = zones; self.labels = labels; self.labelLegend = labelLegend
+    }
+
+    /// The colour map of the slices and the volume they colour: T_min for cryo, T_max otherwise.
+    var sliceLayer: (SliceColourMap, [Float]) {
+        if summary.modality == "cryo", let tMin, tMin.count == grid.voxelCount { return (.cold, tMin) }
+        return (.heat, tMax)
     }
 }
 
 /// `report.html`: one self-contained page a person reads at a glance: the verdict for the
 /// cord and roots, the flags, a temperature-time plot per thermocouple with the 42/45/60/80 C
-/// bands and crossings, axial and sagittal slices through the probe tips, the zones, the
-/// generator, and the run's parameters, versions and wall time. No external resources.
+/// bands and crossings, axial and sagittal slices through the probe tips (T_max, or T_min
+/// with the ice edges for cryo) with a colour bar, the zones and their dimensions per probe,
+/// temperature-volume histograms of tumour, cord and roots, the generator's power,
+/// impedance and probe temperature, the event log, and the run's parameters, versions and
+/// wall time. No external resources.
 public enum HTMLReport {
     public static func render(_ r: ReportInput) throws -> String {
         let s = r.summary
@@ -90,12 +102,16 @@ public enum HTMLReport {
         h += "</div>\n"
 
         // Slices.
-        h += "<h2>Slices through the probe tips</h2>\n<p class=\"legend\">Anatomy under the T<sub>max</sub> colour map (\(Int(SliceFigure.mapLow))&ndash;\(Int(SliceFigure.mapHigh)) C, dark red to pale yellow); "
-        h += "<span style=\"color:\(SliceFigure.isotherm42)\">&#9644;</span> 42 C isotherm, <span style=\"color:#888\">&#9644;</span> 60 C isotherm (white), "
-        h += "<span style=\"color:\(SliceFigure.ablationOutline)\">&#9644;</span> ablation zone (wide green line); cord blue, roots cyan, tumour purple; "
-        h += "thermocouples &#9670; (filled: in the plane; red: flagged); probes grey with the tip as a white dot.</p>\n<div class=\"slices\" id=\"slices\">\n"
+        let (map, layer) = r.sliceLayer
+        let sub = map.quantity == "T_min" ? "min" : "max"
+        h += "<h2>Slices through the probe tips</h2>\n<p class=\"legend\" id=\"slice-legend\">Anatomy under the T<sub>\(sub)</sub> colour map (\(TemperaturePlot.fmt(map.low))&ndash;\(TemperaturePlot.fmt(map.high)) C, see the colour bar); "
+        h += map.isotherms.map { "<span class=\"swatch\" style=\"color:\($0.colour)\">&#9644;</span> \(TemperaturePlot.fmt($0.celsius)) C isotherm (\($0.name))" }.joined(separator: ", ")
+        h += ", <span class=\"swatch\" style=\"color:\(SliceFigure.ablationOutline)\">&#9644;</span> ablation zone (wide green line"
+        h += map.heating ? ")" : ": lethal ice, T<sub>min</sub> &le; -20 C)"
+        h += "; cord blue, roots cyan, tumour purple; thermocouples &#9670; (filled: in the plane; red: flagged); probes grey with the tip as a white dot.</p>\n"
+        h += map.colourBar() + "\n<div class=\"slices\" id=\"slices\">\n"
         for (view, caption) in sliceViews(r) {
-            let fig = SliceFigure(view: view, tMax: r.tMax, zones: r.zones, labels: r.labels, legend: r.labelLegend,
+            let fig = SliceFigure(view: view, temperature: layer, map: map, zones: r.zones, labels: r.labels, legend: r.labelLegend,
                                   probes: s.probes, thermocouples: s.thermocouples)
             h += "<figure class=\"slicefig\"><figcaption>\(HTML.escape(caption))</figcaption>\(fig.svg())</figure>\n"
         }
@@ -105,13 +121,32 @@ public enum HTMLReport {
         let z = s.zones
         h += "<h2>Zones</h2>\n<table id=\"zones\">"
         h += String(format: "<tr><td>ablation zone</td><td>%.2f ml</td></tr><tr><td>tumour</td><td>%.2f ml</td></tr>", z.ablationMl, z.tumorMl)
-        h += "<tr><td>tumour coverage</td><td>" + (z.tumorCoverage.map { String(format: "%.1f %%", 100 * $0) } ?? "&ndash; (no tumour)") + "</td></tr>"
+        h += "<tr><td>tumour coverage</td><td>" + (z.tumorCoverage.map { String(format: "%.3g (%.1f %%)", $0, 100 * $0) } ?? "&ndash; (no tumour)") + "</td></tr>"
         h += "<tr><td>components</td><td>\(z.components)</td></tr><tr><td>coalescent</td><td>\(z.coalescent ? "yes" : "no")</td></tr>"
         h += String(format: "<tr><td>T<sub>max</sub> &ge; 42 C</td><td>%.2f ml</td></tr><tr><td>T<sub>max</sub> &ge; 60 C</td><td>%.2f ml</td></tr>", z.t42Ml, z.t60Ml)
-        if z.iceMl > 0 {
+        if z.iceMl > 0 || s.modality == "cryo" {
             h += String(format: "<tr><td>ice (&le; 0 C)</td><td>%.2f ml</td></tr><tr><td>lethal ice &le; -20 C / -40 C</td><td>%.2f / %.2f ml</td></tr>", z.iceMl, z.lethalIce20Ml, z.lethalIce40Ml)
         }
         h += "</table>\n"
+        let dims = ZoneDimensions(grid: r.grid, zones: r.zones, probes: s.probes)
+        if !dims.probes.isEmpty {
+            h += "<h3>Zone dimensions per probe</h3>\n<p class=\"legend\">Ablation zone voxels nearest to each tip; length along the probe axis, widths across it (in the plane of the axis and the superior direction, and perpendicular to both).</p>\n"
+            h += "<table id=\"zone-dimensions\"><tr><th>probe</th><th>length [mm]</th><th>width [mm]</th><th>depth [mm]</th><th>voxels</th></tr>"
+            for p in dims.probes {
+                h += String(format: "<tr><td>%@</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%d</td></tr>", HTML.escape(p.name), p.lengthMM, p.widthMM, p.depthMM, p.voxels)
+            }
+            h += "</table>\n"
+        }
+        let dvh = DoseVolumeHistogram(temperature: layer, labels: r.labels, legend: r.labelLegend, heating: map.heating)
+        if let plot = dvh.svg() {
+            let sign = map.heating ? "&ge;" : "&le;"
+            h += "<h3>Temperature-volume histograms</h3>\n<figure class=\"tc\"><figcaption>fraction of each structure with T<sub>\(sub)</sub> \(sign) T</figcaption>\(plot)</figure>\n"
+            h += "<table id=\"dvh-table\"><tr><th>structure</th><th>voxels</th>" + dvh.references.map { "<th>T<sub>\(sub)</sub> \(sign) \(TemperaturePlot.fmt($0)) C</th>" }.joined() + "</tr>"
+            for c in dvh.curves {
+                h += "<tr><td>\(HTML.escape(c.structure))</td><td>\(c.voxels)</td>" + dvh.references.map { String(format: "<td>%.1f %%</td>", 100 * (c.at[$0] ?? 0)) }.joined() + "</tr>"
+            }
+            h += "</table>\n"
+        }
 
         // Probes and generator.
         if !s.probes.isEmpty {
@@ -122,7 +157,32 @@ public enum HTMLReport {
             h += "</table>\n"
         }
         if !r.generator.times.isEmpty {
-            h += "<figure class=\"tc\"><figcaption>generator power</figcaption>\(TemperaturePlot.power(r.generator, duration: s.simulatedS))</figure>\n"
+            let cold = s.modality == "cryo"
+            h += "<div class=\"plots\" id=\"generator\">\n"
+            if let plot = TemperaturePlot.channels(r.generator, duration: s.simulatedS, quantity: "power", unit: "W", includeZero: true, value: { $0.power }) {
+                h += "<figure class=\"tc\"><figcaption>generator power" + (cold ? " <span class=\"sub\">(negative: heat extracted by the cryoprobe)</span>" : "") + "</figcaption>\(plot)</figure>\n"
+            }
+            if let plot = TemperaturePlot.channels(r.generator, duration: s.simulatedS, quantity: "impedance", unit: "ohm", includeZero: false, value: { $0.impedance }) {
+                h += "<figure class=\"tc\"><figcaption>impedance</figcaption>\(plot)</figure>\n"
+            }
+            if let plot = TemperaturePlot.channels(r.generator, duration: s.simulatedS, quantity: "probe temperature", unit: "C", includeZero: false, value: { $0.probeTemperature }) {
+                h += "<figure class=\"tc\"><figcaption>probe temperature <span class=\"sub\">(" + (cold ? "cryoprobe surface" : "the electrode's control thermocouple") + ")</span></figcaption>\(plot)</figure>\n"
+            }
+            h += "</div>\n"
+        }
+
+        // Event log.
+        let log = EventLog(s).entries
+        h += "<h2>Event log</h2>\n"
+        if log.isEmpty {
+            h += "<p id=\"events\">No flags, interlock trip or generator events.</p>\n"
+        } else {
+            h += "<table id=\"events\"><tr><th>time [s]</th><th>source</th><th>event</th><th>value</th></tr>"
+            for e in log {
+                let value = e.value.map { NumberText.shortest($0) + (e.unit == "1" ? "" : " " + e.unit) } ?? "&ndash;"
+                h += "<tr><td>\(String(format: "%.2f", e.timeS))</td><td>\(HTML.escape(e.source))</td><td>\(HTML.escape(e.event))</td><td>\(value)</td></tr>"
+            }
+            h += "</table>\n"
         }
 
         // Run.
@@ -132,13 +192,6 @@ public enum HTMLReport {
                     s.wallS, s.simulatedS, s.steps, s.dtS, s.voxels)
         for (k, v) in s.timing.sorted(by: { $0.key < $1.key }) { h += String(format: "<tr><td>time: %@</td><td>%.2f s</td></tr>", HTML.escape(k), v) }
         h += "</table>\n"
-        if let events = s.events, !events.isEmpty {
-            h += "<h3>Generator events</h3>\n<table id=\"events\"><tr><th>time [s]</th><th>channel</th><th>event</th><th>impedance [ohm]</th></tr>"
-            for e in events {
-                h += "<tr><td>\(String(format: "%.1f", e.timeS))</td><td>\(HTML.escape(e.channel))</td><td>\(HTML.escape(e.kind))</td><td>\(e.impedanceOhm.map { String(format: "%.0f", $0) } ?? "-")</td></tr>"
-            }
-            h += "</table>\n"
-        }
         if let audit = s.anatomyAudit, !audit.isEmpty {
             h += "<h3>Anatomy audit</h3>\n<ul id=\"anatomy-audit\">" + audit.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
         }
@@ -188,7 +241,8 @@ public enum HTMLReport {
     .plot .grid{stroke:#e3e3e3;stroke-width:1}.plot .frame{fill:none;stroke:#444}.plot .tick{font-size:10px;fill:#444}
     .plot .axis{font-size:11px;fill:#222}.plot .thr{stroke:#a05a00;stroke-dasharray:4 3;stroke-width:1}.plot .thrl{font-size:11px;fill:#6a3b00}
     .plot .cross{stroke:#b00000;stroke-dasharray:2 2}.plot .crossdot{fill:#b00000}.plot .crossl{font-size:10px;fill:#b00000;font-weight:bold}
-    .plot .trip{stroke:#000;stroke-width:1.5}.plot .tripl{font-size:10px;fill:#000}
+    .plot .trip{stroke:#000;stroke-width:1.5}.plot .tripl{font-size:10px;fill:#000}.plot .zero{stroke:#555;stroke-width:1}
+    .plot .key{font-size:11px}.colourbar .cbt{font-size:10px;fill:#333}.swatch{font-weight:bold}
     .slice .lbl{font-size:10px;fill:#fff;paint-order:stroke;stroke:#000;stroke-width:2px}.slice .dir{font-size:12px;fill:#ddd;font-weight:bold}
     .legend{font-size:12px;color:#333}.foot{color:#888;font-size:11px;margin-top:24px}
     """

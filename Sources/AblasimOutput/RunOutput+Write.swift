@@ -11,8 +11,9 @@ extension RunOutput {
     }
 
     /// Writes every result file into `dir` (prepared by `OutputDirectory.prepare`), each
-    /// atomically: thermocouples.csv, generator.csv, legend.json, the volumes as NIfTI
-    /// (.nii.gz, the run grid's affine in mm), volumes.vti when `vti`, report.html and
+    /// atomically: thermocouples.csv, generator.csv, events.csv, legend.json, the volumes as NIfTI
+    /// (.nii.gz, the run grid's affine in mm), the colour tables of the label maps (Slicer,
+    /// ITK-SNAP), the probe and thermocouple markups, volumes.vti when `vti`, report.html and
     /// summary.json; then `manifest.json` with every file's size and SHA-256, last. Only the
     /// manifest marks the folder complete: a run killed (or out of disk) while writing leaves
     /// none, whatever else it left.
@@ -25,13 +26,22 @@ extension RunOutput {
         func put(_ data: Data, _ name: String) throws { try OutputDirectory.atomicWrite(data, to: dir.appendingPathComponent(name)) }
         try put(Data(CSVTables.thermocouples(thermocouples).utf8), "thermocouples.csv")
         try put(Data(CSVTables.generator(generator).utf8), "generator.csv")
+        try put(Data(CSVTables.events(summary).utf8), "events.csv")
         try put(try ResultLegend(labels: labelLegend, zones: zoneLegend).encoded(), "legend.json")
         let v = volumes
+        let meaning = RunOutput.volumeMeanings
         for (name, data) in [("t_max", v.tMax), ("t_min", v.tMin), ("cem43", v.cem43), ("omega", v.omega)] {
-            try VolumeFile.write(.float32(data), grid: grid, description: "ablasim \(name)", to: dir.appendingPathComponent(name + ".nii.gz"))
+            try VolumeFile.write(.float32(data), grid: grid, meaning: meaning[name]!, to: dir.appendingPathComponent(name + ".nii.gz"))
         }
-        try VolumeFile.write(.uint8(v.zones), grid: grid, description: "ablasim zones", to: dir.appendingPathComponent("zones.nii.gz"))
-        try VolumeFile.write(.uint8(v.labels), grid: grid, description: "ablasim labels", to: dir.appendingPathComponent("labels.nii.gz"))
+        try VolumeFile.write(.uint8(v.zones), grid: grid, meaning: meaning["zones"]!, to: dir.appendingPathComponent("zones.nii.gz"))
+        try VolumeFile.write(.uint8(v.labels), grid: grid, meaning: meaning["labels"]!, to: dir.appendingPathComponent("labels.nii.gz"))
+        let tissueTable = LabelTable.tissues(labelLegend), zoneTable = LabelTable.zones(zoneLegend)
+        try put(Data(tissueTable.slicerColorTable.utf8), "labels.ctbl")
+        try put(Data(zoneTable.slicerColorTable.utf8), "zones.ctbl")
+        try put(Data(tissueTable.itkSnapLabels.utf8), "labels-itksnap.txt")
+        try put(Data(zoneTable.itkSnapLabels.utf8), "zones-itksnap.txt")
+        try put(try Markups.probes(summary), "probes.mrk.json")
+        try put(try Markups.thermocouples(summary), "thermocouples.mrk.json")
         if vti {
             let data = try VTIWriter.encode(grid: grid, arrays: [
                 .float32("t_max", v.tMax), .float32("t_min", v.tMin), .float32("cem43", v.cem43), .float32("omega", v.omega),
@@ -40,7 +50,7 @@ extension RunOutput {
             try put(data, "volumes.vti")
         }
         let report = try HTMLReport.render(ReportInput(summary: summary, thermocouples: thermocouples, generator: generator, grid: grid,
-                                                       tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
+                                                       tMax: v.tMax, tMin: v.tMin, zones: v.zones, labels: v.labels, labelLegend: labelLegend))
         try put(Data(report.utf8), "report.html")
         try put(try SummaryJSON.encode(summary), "summary.json")
         try RunOutput.seal(dir, names: names)
@@ -75,7 +85,7 @@ public struct ResultLegend: Codable, Equatable {
 /// Regenerates `report.html` from the files of a results directory (`ablasim report DIR`).
 public enum ReportRegeneration {
     /// Reads summary.json, thermocouples.csv, generator.csv (optional), legend.json and the
-    /// t_max, zones and labels volumes from `dir`, and writes report.html there atomically.
+    /// t_max, t_min (optional), zones and labels volumes from `dir`, and writes report.html there atomically.
     /// - Returns: the report's URL.
     @discardableResult
     public static func regenerate(in path: String) throws -> URL {
@@ -126,7 +136,15 @@ public enum ReportRegeneration {
         guard zGrid.dims == grid.dims, lGrid.dims == grid.dims else {
             throw OutputError.invalidInput("volumes in '\(dir.path)' differ in size: t_max \(grid.dims), zones \(zGrid.dims), labels \(lGrid.dims)")
         }
+        // t_min is optional (folders from before the cryo slices needed it).
+        let tMinURL = dir.appendingPathComponent("t_min.nii.gz")
+        var tMin: [Float]? = nil
+        if fm.fileExists(atPath: tMinURL.path) {
+            let (g, v) = try VolumeFile.readFloat32(tMinURL)
+            guard g.dims == grid.dims else { throw OutputError.invalidInput("volumes in '\(dir.path)' differ in size: t_max \(grid.dims), t_min \(g.dims)") }
+            tMin = v
+        }
         return ReportInput(summary: summary, thermocouples: series, generator: generator, grid: grid,
-                           tMax: tMax, zones: zones, labels: labels, labelLegend: legend.labelMap)
+                           tMax: tMax, tMin: tMin, zones: zones, labels: labels, labelLegend: legend.labelMap)
     }
 }

@@ -73,6 +73,15 @@ public struct RunOutput {
 
     /// Volume file stems, in the order they are written.
     public static let volumeNames = ["t_max", "t_min", "cem43", "omega", "zones", "labels"]
+    /// The header description of each volume: quantity and unit (NIfTI descrip, <= 79 bytes).
+    public static let volumeMeanings: [String: VolumeFile.Meaning] = [
+        "t_max": .init("ablasim t_max: peak temperature per voxel [degC]"),
+        "t_min": .init("ablasim t_min: lowest temperature per voxel [degC]"),
+        "cem43": .init("ablasim cem43: thermal dose, cumulative equivalent minutes at 43 C [min]"),
+        "omega": .init("ablasim omega: Arrhenius damage integral [1], coagulation at 1"),
+        "zones": .init("ablasim zones: label map, names in legend.json / zones.ctbl", isLabelMap: true),
+        "labels": .init("ablasim labels: tissue label map, names in legend.json / labels.ctbl", isLabelMap: true),
+    ]
 
     public init(summary: RunSummary, thermocouples: ThermocoupleSeries, generator: GeneratorSeries, grid: Grid3D,
                 volumes: ResultVolumes, labelLegend: [UInt8: String], zoneLegend: [UInt8: String] = AblationZone.Label.legend) {

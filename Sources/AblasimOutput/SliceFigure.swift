@@ -2,24 +2,25 @@ import Foundation
 import AblasimCore
 import AblasimSimulation
 
-/// A slice figure of the report: the anatomy (tissue labels) under a T_max colour map, the
-/// 42 C and 60 C T_max isotherms and the ablation zone outlined, probes and thermocouples
-/// marked. All vector (SVG): the raster layer is one rectangle per run of equal colour along
+/// A slice figure of the report: the anatomy (tissue labels) under the temperature colour
+/// map of the modality (`SliceColourMap`: T_max with the 42 and 60 C isotherms, or T_min
+/// with the 0, -20 and -40 C ice edges), the ablation zone outlined, probes and
+/// thermocouples marked. All vector (SVG): the raster layer is one rectangle per run of equal colour along
 /// each row (the colour map is quantized to 2 C steps so runs stay long), then the
 /// outlines, markers, orientation letters and a 10 mm scale bar.
 struct SliceFigure {
     let view: SliceView
-    let tMax: [Float]
+    /// T_max or T_min per voxel, as `map` says.
+    let temperature: [Float]
+    let map: SliceColourMap
     let zones: [UInt8]
     let labels: [UInt8]
     let legend: [UInt8: String]
     let probes: [RunSummary.Probe]
     let thermocouples: [RunSummary.ThermocoupleResult]
 
-    /// Outline colours (also used by the report's legend).
-    static let isotherm42 = "#ffd400", isotherm60 = "#ffffff", ablationOutline = "#00e000"
-    /// T_max colour map range [C].
-    static let mapLow = 39.0, mapHigh = 90.0
+    /// Ablation zone outline colour (also used by the report's legend).
+    static let ablationOutline = "#00e000"
 
     /// Anatomy colour of a tissue: neural structures blue/cyan, tumour purple, the rest grey levels.
     static func tissueColour(_ name: String?) -> (UInt8, UInt8, UInt8) {
@@ -40,27 +41,13 @@ struct SliceFigure {
         }
     }
 
-    private static let stops: [(Double, (Double, Double, Double))] = [(0, (120, 0, 0)), (0.35, (230, 30, 0)), (0.7, (255, 150, 0)), (1, (255, 245, 170))]
-
-    /// T_max colour: dark red at 39 C through red and orange to pale yellow at 90 C and above.
-    static func heatColour(_ t: Double) -> (Double, Double, Double) {
-        let f = min(max((t - mapLow) / (mapHigh - mapLow), 0), 1)
-        for s in 1..<stops.count where f <= stops[s].0 {
-            let (a, ca) = stops[s - 1], (b, cb) = stops[s]
-            let w = (f - a) / (b - a)
-            return (ca.0 + w * (cb.0 - ca.0), ca.1 + w * (cb.1 - ca.1), ca.2 + w * (cb.2 - ca.2))
-        }
-        return stops.last!.1
-    }
-
-    /// Colour of display cell (u, v): anatomy, blended with the quantized T_max colour map.
+    /// Colour of display cell (u, v): anatomy, blended with the quantized temperature map.
     func colour(_ u: Int, _ v: Int, anatomy: [(UInt8, UInt8, UInt8)]) -> (UInt8, UInt8, UInt8) {
         let n = view.voxel(u, v)
         var c = anatomy[Int(labels[n])]
-        let t = Double(tMax[n])
-        if t >= SliceFigure.mapLow {
-            let q = SliceFigure.mapLow + ((min(t, SliceFigure.mapHigh) - SliceFigure.mapLow) / 2).rounded(.down) * 2
-            let hc = SliceFigure.heatColour(q), a = 0.7
+        let t = Double(temperature[n])
+        if map.shows(t) {
+            let hc = map.colour(t), a = 0.7
             c = (UInt8(Double(c.0) * (1 - a) + hc.0 * a), UInt8(Double(c.1) * (1 - a) + hc.1 * a), UInt8(Double(c.2) * (1 - a) + hc.2 * a))
         }
         return c
@@ -119,26 +106,31 @@ struct SliceFigure {
                        dispW + 2 * pad, dispH + 2 * pad, -pad, -pad, dispW + 2 * pad, dispH + 2 * pad)
         s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#111\"/>", -pad, -pad, dispW + 2 * pad, dispH + 2 * pad)
         s += raster(sx: sx, sy: sy)
-        let t42 = outline({ Double(tMax[$0]) >= 42 }, sx: sx, sy: sy)
-        let t60 = outline({ Double(tMax[$0]) >= 60 }, sx: sx, sy: sy)
         let abl = outline({ zones[$0] == AblationZone.Label.ablated || zones[$0] == AblationZone.Label.lethalIce }, sx: sx, sy: sy)
-        // The ablation outline is wider and drawn first: where it coincides with the 60 C
-        // isotherm the white line shows inside the green one.
+        // The ablation outline is wider and drawn first: where it coincides with an isotherm
+        // (60 C, -20 C) the isotherm's line shows inside the green one.
         s += "<path d=\"\(abl)\" stroke=\"\(SliceFigure.ablationOutline)\" stroke-width=\"3.5\" fill=\"none\" stroke-linecap=\"square\"/>"
-        s += "<path d=\"\(t42)\" stroke=\"\(SliceFigure.isotherm42)\" stroke-width=\"1.5\" fill=\"none\"/>"
-        s += "<path d=\"\(t60)\" stroke=\"\(SliceFigure.isotherm60)\" stroke-width=\"1.5\" fill=\"none\"/>"
+        for iso in map.isotherms {
+            let d = outline({ map.inside(Double(temperature[$0]), iso.celsius) }, sx: sx, sy: sy)
+            s += "<path d=\"\(d)\" stroke=\"\(iso.colour)\" stroke-width=\"1.5\" fill=\"none\" class=\"iso\" data-celsius=\"\(TemperaturePlot.fmt(iso.celsius))\"/>"
+        }
         // Labels avoid each other: the first free spot around the marker, 10 px font.
         var placed: [(x: Double, y: Double, w: Double)] = []
         func label(_ text: String, at x: Double, _ y: Double) {
             let w = 6.2 * Double(text.count)
             let spots = [(6.0, 12.0), (6, -4), (-6 - w, 12), (-6 - w, -4), (6, 24), (-6 - w, 24), (6, -16), (-6 - w, -16)]
-            var chosen = spots[0]
-            for sp in spots {
-                let lx = x + sp.0, ly = y + sp.1
-                if !placed.contains(where: { abs($0.y - ly) < 11 && lx < $0.x + $0.w && $0.x < lx + w }) { chosen = sp; break }
+            // Every spot is moved inside the figure (text never clips at an edge); the first
+            // that overlaps no earlier label wins.
+            func clamped(_ sp: (Double, Double)) -> (Double, Double) {
+                (min(max(x + sp.0, -pad + 2), dispW + pad - 2 - w), min(max(y + sp.1, -pad + 11), dispH + pad - 3))
             }
-            placed.append((x + chosen.0, y + chosen.1, w))
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\">%@</text>", x + chosen.0, y + chosen.1, HTML.escape(text))
+            var chosen = clamped(spots[0])
+            for sp in spots {
+                let (lx, ly) = clamped(sp)
+                if !placed.contains(where: { abs($0.y - ly) < 11 && lx < $0.x + $0.w && $0.x < lx + w }) { chosen = (lx, ly); break }
+            }
+            placed.append((chosen.0, chosen.1, w))
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\">%@</text>", chosen.0, chosen.1, HTML.escape(text))
         }
         // Probes: the shaft projected onto the plane, the tip as a dot.
         // Probes more than 4 mm from the plane at both ends (the other side's probe in a

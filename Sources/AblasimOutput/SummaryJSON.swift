@@ -6,28 +6,87 @@ import AblasimPhysics
 /// optional that is nil appears as `null` (crossing times never reached, no tumour, an
 /// interlock that never tripped), never as a missing key.
 public enum SummaryJSON {
+    /// The schema this ablasim writes (docs/summary.schema.json) and the ones it reads.
+    public static let schema = RunSummary.currentSchema
+    public static let readableSchemas = ["ablasim.summary/1", schema]
+
+    /// Stand-ins for non-finite numbers while encoding; replaced by `null` in the text and
+    /// listed in `non_finite` with the reason. The colons keep them apart from any name.
+    static let nonFiniteTokens = (positive: "ablasim:non-finite:+inf", negative: "ablasim:non-finite:-inf", nan: "ablasim:non-finite:nan")
+    static let nonFiniteReasons = [
+        nonFiniteTokens.nan: "NaN: the quantity is undefined for this run (e.g. no reading to take it from)",
+        nonFiniteTokens.positive: "+infinity: the quantity overflowed the double range",
+        nonFiniteTokens.negative: "-infinity: the quantity overflowed the double range",
+    ]
+
     public static func encode(_ summary: RunSummary) throws -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let t = nonFiniteTokens
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: t.positive, negativeInfinity: t.negative, nan: t.nan)
         var data: Data
-        do { data = try encoder.encode(NullKeeping(summary)) } catch {
+        do {
+            // Two passes: the first finds where the non-finite values are (JSON pointers),
+            // the second writes that list into the record itself.
+            data = try encoder.encode(NullKeeping(summary, nonFinite: [:]))
+            let found = nonFinitePointers(in: try JSONSerialization.jsonObject(with: data))
+            if !found.isEmpty {
+                data = try encoder.encode(NullKeeping(summary, nonFinite: found))
+                var text = String(decoding: data, as: UTF8.self)
+                for token in [t.positive, t.negative, t.nan] { text = text.replacingOccurrences(of: "\"\(token)\"", with: "null") }
+                data = Data(text.utf8)
+            }
+        } catch {
             throw OutputError.io("cannot encode summary.json: \(error)")
         }
         data.append(0x0A)
         return data
     }
 
-    /// Reads a `summary.json` back. Map keys (`parameters`, `timing`, crossing thresholds)
-    /// keep their spelling: the snake-case conversion applies to field names only.
+    /// JSON pointer (RFC 6901) -> reason of every non-finite stand-in in a parsed document.
+    static func nonFinitePointers(in object: Any, at pointer: String = "") -> [String: String] {
+        var out: [String: String] = [:]
+        switch object {
+        case let s as String: if let why = nonFiniteReasons[s] { out[pointer] = why }
+        case let o as [String: Any]:
+            for (k, v) in o { out.merge(nonFinitePointers(in: v, at: pointer + "/" + escapePointer(k))) { a, _ in a } }
+        case let a as [Any]:
+            for (i, v) in a.enumerated() { out.merge(nonFinitePointers(in: v, at: pointer + "/\(i)")) { a, _ in a } }
+        default: break
+        }
+        return out
+    }
+
+    static func escapePointer(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    /// Reads a `summary.json` back (schema ablasim.summary/1 or /2). Map keys (`parameters`,
+    /// `timing`, crossing thresholds) keep their spelling: the snake-case conversion applies
+    /// to field names only. Values listed in `non_finite` come back as NaN or infinity.
     public static func decode(_ data: Data, path: String = "summary.json") throws -> RunSummary {
+        var data = data
+        if var raw = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let schemaName = raw["schema"] as? String ?? ""
+            guard readableSchemas.contains(schemaName) else {
+                throw OutputError.invalidInput("\(path) has schema '\(schemaName)'; this ablasim reads \(readableSchemas.joined(separator: " and "))")
+            }
+            if let nonFinite = raw["non_finite"] as? [String: String], !nonFinite.isEmpty {
+                for (pointer, why) in nonFinite {
+                    let token = why.hasPrefix("NaN") ? nonFiniteTokens.nan : (why.hasPrefix("-") ? nonFiniteTokens.negative : nonFiniteTokens.positive)
+                    raw = (replacing(pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(unescapePointer), in: raw, with: token) as? [String: Any]) ?? raw
+                }
+                if let d = try? JSONSerialization.data(withJSONObject: raw) { data = d }
+            }
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let t = nonFiniteTokens
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: t.positive, negativeInfinity: t.negative, nan: t.nan)
         var summary: RunSummary
         do { summary = try decoder.decode(RunSummary.self, from: data) } catch {
-            throw OutputError.invalidInput("\(path) is not an ablasim.summary/1 record: \(error)")
+            throw OutputError.invalidInput("\(path) is not an \(schema) record: \(error)")
         }
         // JSONDecoder converts dictionary keys too ("rf.power_w" -> "rf.powerW"): take the
         // free-form maps from the raw document.
@@ -35,14 +94,42 @@ public enum SummaryJSON {
             if let block = try? JSONDecoder().decode(ParametersBlock.self, from: data) {
                 summary.parameters = Dictionary(uniqueKeysWithValues: block.parameters.map { ($0.key, Scenario.typed($0.value, for: $0.key)) })
             }
-            if let t = raw["timing"] as? [String: Double] { summary.timing = t }
-            if let t = raw["statistics"] as? [String: Double] { summary.statistics = t }
-        }
-        guard summary.schema == "ablasim.summary/1" else {
-            throw OutputError.invalidInput("\(path) has schema '\(summary.schema)'; this ablasim reads ablasim.summary/1")
+            let plain = JSONDecoder()
+            plain.nonConformingFloatDecodingStrategy = decoder.nonConformingFloatDecodingStrategy
+            if let m = try? plain.decode(NumberMaps.self, from: data) {
+                summary.timing = m.timing
+                summary.statistics = m.statistics
+            } else {
+                if let t = raw["timing"] as? [String: Double] { summary.timing = t }
+                if let t = raw["statistics"] as? [String: Double] { summary.statistics = t }
+            }
         }
         return summary
     }
+
+    static func unescapePointer<S: StringProtocol>(_ s: S) -> String {
+        String(s).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    }
+
+    /// `object` with the value at `path` (object keys or array indices) replaced.
+    static func replacing(_ path: [String], in object: Any, with value: Any) -> Any {
+        guard let head = path.first else { return value }
+        let rest = Array(path.dropFirst())
+        if var o = object as? [String: Any], let child = o[head] {
+            o[head] = replacing(rest, in: child, with: value); return o
+        }
+        if var a = object as? [Any], let i = Int(head), a.indices.contains(i) {
+            a[i] = replacing(rest, in: a[i], with: value); return a
+        }
+        return object
+    }
+}
+
+/// `timing` and `statistics` decoded without the key conversion, non-finite stand-ins allowed.
+private struct NumberMaps: Decodable {
+    let timing: [String: Double]
+    let statistics: [String: Double]?
+    enum CodingKeys: String, CodingKey { case timing, statistics }
 }
 
 /// A generator event with its impedance written as null when the source has none.
@@ -67,7 +154,8 @@ private struct ParametersBlock: Decodable {
 /// re-encodes the summary's optional fields with `encodeNil`.
 private struct NullKeeping: Encodable {
     let summary: RunSummary
-    init(_ s: RunSummary) { summary = s }
+    let nonFinite: [String: String]
+    init(_ s: RunSummary, nonFinite: [String: String]) { summary = s; self.nonFinite = nonFinite }
 
     private struct Key: CodingKey {
         var stringValue: String
@@ -99,6 +187,7 @@ private struct NullKeeping: Encodable {
         try c.encode(s.version, forKey: Key("version"))
         if let a = s.anatomyAudit { try c.encode(a, forKey: Key("anatomyAudit")) } else { try c.encodeNil(forKey: Key("anatomyAudit")) }
         if let e = s.events { try c.encode(e.map(EventNulls.init), forKey: Key("events")) } else { try c.encodeNil(forKey: Key("events")) }
+        try c.encode(nonFinite, forKey: Key("nonFinite"))
     }
 
     private struct ZonesNulls: Encodable {

@@ -1,9 +1,10 @@
 import Foundation
 import AblasimSimulation
+import AblasimPhysics
 
 /// SVG line plots for the report: temperature against time per thermocouple with the heat
 /// (and, when the curve goes cold, cold) threshold bands, the first crossings marked, and
-/// the interlock trip; and generator power per channel.
+/// the interlock trip; and the generator's power, impedance and probe temperature per channel.
 enum TemperaturePlot {
     static let width = 640.0, height = 250.0
     static let margin = (left: 52.0, right: 64.0, top: 14.0, bottom: 36.0)
@@ -99,33 +100,95 @@ enum TemperaturePlot {
         var marks: [(Double, Double)] = []
         for (k, v) in result?.crossingsS ?? [:] { if let v, let th = Double(k) { marks.append((th, v)) } }
         for (k, v) in result?.coldCrossingsS ?? [:] { if let v, let th = Double(k) { marks.append((th, v)) } }
-        for (n, (th, t)) in marks.sorted(by: { $0.1 < $1.1 }).enumerated() where th >= lo && th <= hi {
+        // Labels stay inside the plot area (moved left of the mark near the right edge) and
+        // step up past earlier labels they would overlap.
+        var placed: [(x: Double, y: Double, w: Double)] = []
+        for (th, t) in marks.sorted(by: { $0.1 < $1.1 }) where th >= lo && th <= hi {
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"cross\"/>", px(t), py(th), px(t), height - margin.bottom)
             s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"crossdot\"/>", px(t), py(th))
             let label = "\(fmt(th)) C at " + String(format: "%.1f", t) + " s"
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"crossl\">%@</text>", px(t) + 5, py(th) - 5 - Double(n % 2) * 11, label)
+            let w = 6.0 * Double(label.count)
+            let x = px(t) + 5 + w > margin.left + pw ? px(t) - 5 - w : px(t) + 5
+            var y = max(py(th) - 5, margin.top + 11)
+            let lowest = height - margin.bottom - 3
+            for _ in 0..<12 where placed.contains(where: { abs($0.y - y) < 11 && x < $0.x + $0.w && $0.x < x + w }) {
+                y = y + 11 <= lowest ? y + 11 : margin.top + 11
+            }
+            placed.append((x, y, w))
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"crossl\">%@</text>", x, y, label)
         }
         s += "</svg>"
         return s
     }
 
-    /// Generator power per channel against time.
-    static func power(_ g: GeneratorSeries, duration: Double) -> String {
-        let channels = g.channels
-        let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
-        let all = g.samples.flatMap { $0.map(\.power) }.filter(\.isFinite)
-        let hi = max((all.max() ?? 1) * 1.1, 1)
+    /// Colours of the generator channels, in channel order.
+    static let channelColours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+
+    /// One generator quantity per channel against time (power, impedance, probe
+    /// temperature), nil when no channel has it. The y range always holds 0 for power, so a
+    /// negative (cryo: heat extracted) power shows below the zero line. Each channel's key
+    /// (a line swatch and its name, the colour set inline so no class rule overrides it)
+    /// sits in a right margin sized to the longest name, so no name is clipped.
+    static func channels(_ g: GeneratorSeries, duration: Double, quantity: String, unit: String,
+                         includeZero: Bool, value: (ChannelSample) -> Double?) -> String? {
+        let names = g.channels
+        let series = names.map { ch in g.samples.map { row in row.first { $0.channel == ch }.flatMap(value) ?? .nan } }
+        let all = series.flatMap { $0 }.filter(\.isFinite)
+        guard !all.isEmpty else { return nil }
+        var lo = all.min()!, hi = all.max()!
+        if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
+        let pad = max((hi - lo) * 0.08, 1e-9 + abs(hi) * 0.05, 0.5)
+        hi += pad
+        if lo < 0 || !includeZero { lo -= pad }
         let t1 = max(duration, g.times.last ?? 0, 1e-9)
-        var s = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"plot\">", width, height, width, height)
-        let (px, py) = frame(&s, x: 0...t1, y: 0...hi, yTitle: "power [W]")
-        for (n, ch) in channels.enumerated() {
-            let v = g.samples.map { $0.first { $0.channel == ch }?.power ?? .nan }
-            let colour = colours[n % colours.count]
-            s += polyline(g.times, v, px: px, py: py, colour: colour)
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"thrl\" fill=\"%@\">%@</text>", width - margin.right + 4, margin.top + 12 + 14 * Double(n), colour, HTML.escape(ch))
+        let keyWidth = 34 + 6.5 * Double(names.map(\.count).max() ?? 4)
+        let w = width - margin.right + max(margin.right, keyWidth)
+        var s = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"plot\" data-quantity=\"%@\">", w, height, w, height, quantity)
+        let (px, py) = frame(&s, x: 0...t1, y: lo...hi, yTitle: "\(quantity) [\(unit)]")
+        if lo < 0 && hi > 0 {
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"zero\"/>", margin.left, py(0), width - margin.right, py(0))
+        }
+        for (n, ch) in names.enumerated() {
+            let colour = channelColours[n % channelColours.count]
+            // Dashes tell overlapping channels apart (two probes at the same power).
+            let dash = n == 0 ? "" : String(format: " stroke-dasharray=\"%d 3\"", 6 + 2 * n)
+            s += polyline(g.times, series[n], px: px, py: py, colour: colour).replacingOccurrences(of: "/>", with: dash + "/>")
+            let ky = margin.top + 12 + 15 * Double(n), kx = width - margin.right + 6
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"%@ class=\"swatch\"/>", kx, ky - 4, kx + 20, ky - 4, colour, dash)
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"key\" style=\"fill:%@\">%@</text>", kx + 24, ky, colour, HTML.escape(ch))
         }
         s += "</svg>"
         return s
+    }
+
+    /// Several named curves on one plot (`ablasim compare`: one line per run), with the
+    /// key at the right sized to the longest name; nil when no curve has a finite value.
+    static func overlay(_ curves: [(name: String, times: [Double], values: [Double])], duration: Double, yTitle: String,
+                        includeZero: Bool, id: String) -> String? {
+        let all = curves.flatMap(\.values).filter(\.isFinite)
+        guard !all.isEmpty else { return nil }
+        var lo = all.min()!, hi = all.max()!
+        if includeZero { lo = min(lo, 0); hi = max(hi, 0) }
+        let pad = max((hi - lo) * 0.08, 0.5)
+        hi += pad
+        if lo < 0 || !includeZero { lo -= pad }
+        let t1 = max(duration, curves.compactMap(\.times.last).max() ?? 0, 1e-9)
+        let keyWidth = 34 + 6.5 * Double(curves.map(\.name.count).max() ?? 4)
+        let w = width - margin.right + max(margin.right, keyWidth)
+        var s = String(format: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" class=\"plot\" id=\"%@\">", w, height, w, height, id)
+        let (px, py) = frame(&s, x: 0...t1, y: lo...hi, yTitle: yTitle)
+        if lo < 0 && hi > 0 {
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"zero\"/>", margin.left, py(0), width - margin.right, py(0))
+        }
+        for (n, c) in curves.enumerated() {
+            let colour = channelColours[n % channelColours.count]
+            let dash = n < channelColours.count ? "" : " stroke-dasharray=\"6 3\""
+            s += polyline(c.times, c.values, px: px, py: py, colour: colour).replacingOccurrences(of: "/>", with: dash + "/>")
+            let ky = margin.top + 12 + 15 * Double(n), kx = width - margin.right + 6
+            s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"%@ class=\"swatch\"/>", kx, ky - 4, kx + 20, ky - 4, colour, dash)
+            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"key\" style=\"fill:%@\">%@</text>", kx + 24, ky, colour, HTML.escape(c.name))
+        }
+        return s + "</svg>"
     }
 }
 

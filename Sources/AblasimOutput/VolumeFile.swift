@@ -11,15 +11,33 @@ public enum VolumeFile {
         case uint8([UInt8])
     }
 
-    /// Writes `voxels` as `.nii.gz` at `url`, atomically.
-    public static func write(_ voxels: Voxels, grid: Grid3D, description: String, to url: URL) throws {
+    /// What a result volume holds, for its header: `descrip` names the quantity with its
+    /// unit; a label map gets intent NIFTI_INTENT_LABEL so viewers treat it as a segmentation.
+    public struct Meaning: Sendable {
+        public var description: String
+        public var isLabelMap: Bool
+        public init(_ description: String, isLabelMap: Bool = false) { self.description = description; self.isLabelMap = isLabelMap }
+    }
+
+    /// Writes `voxels` as `.nii.gz` at `url`, atomically. cal_min/cal_max are the finite
+    /// data range (a label map: 0 to its largest label), the range viewers first display.
+    public static func write(_ voxels: Voxels, grid: Grid3D, meaning: Meaning, to url: URL) throws {
         do {
             var image: NIfTIImage
+            var range: (Double, Double)
             switch voxels {
-            case .float32(let v): image = try NIfTIImage(grid: grid, voxels: .float32(v))
-            case .uint8(let v): image = try NIfTIImage(grid: grid, voxels: .uint8(v))
+            case .float32(let v):
+                image = try NIfTIImage(grid: grid, voxels: .float32(v))
+                let finite = v.lazy.filter(\.isFinite)
+                range = (Double(finite.min() ?? 0), Double(finite.max() ?? 0))
+            case .uint8(let v):
+                image = try NIfTIImage(grid: grid, voxels: .uint8(v))
+                range = (0, Double(v.max() ?? 0))
             }
-            image.descrip = description
+            image.descrip = meaning.description
+            image.calMin = range.0
+            image.calMax = range.1
+            if meaning.isLabelMap { image.intentCode = NIfTIImage.intentLabel; image.intentName = "label" }
             try image.write(to: url)
         } catch {
             throw OutputError.io("cannot write \(url.path): \(error)")

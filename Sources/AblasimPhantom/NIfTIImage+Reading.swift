@@ -73,6 +73,10 @@ extension NIfTIImage {
         if !image.sclSlope.isFinite { image.sclSlope = 0 }
         if !image.sclInter.isFinite { image.sclInter = 0 }
         image.descrip = String(decoding: bytes[148..<228].prefix { $0 != 0 }, as: UTF8.self)
+        image.intentCode = hr.int16(68, little: little)
+        image.intentName = String(decoding: bytes[328..<344].prefix { $0 != 0 }, as: UTF8.self)
+        let cal = (Double(hr.float32(128, little: little)), Double(hr.float32(124, little: little)))
+        if cal.0.isFinite && cal.1.isFinite { image.calMin = cal.0; image.calMax = cal.1 }
         return image
     }
 

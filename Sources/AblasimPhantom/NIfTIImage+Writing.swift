@@ -23,6 +23,7 @@ extension NIfTIImage {
         putI32(0, 348)
         h[38] = UInt8(ascii: "r")
         for (n, v) in [3, dims.x, dims.y, dims.z, 1, 1, 1, 1].enumerated() { putI16(40 + 2 * n, Int16(v)) }
+        putI16(68, intentCode)
         let (code, bits) = voxels.datatype
         putI16(70, code)
         putI16(72, bits)
@@ -40,12 +41,15 @@ extension NIfTIImage {
         putF(112, sclSlope)
         putF(116, sclInter)
         h[123] = 2 | 8   // NIFTI_UNITS_MM | NIFTI_UNITS_SEC
+        putF(124, calMax)
+        putF(128, calMin)
         for (n, byte) in Array(descrip.utf8.prefix(79)).enumerated() { h[148 + n] = byte }
         putI16(252, 1)
         putI16(254, 1)
         putF(256, q.b); putF(260, q.c); putF(264, q.d)
         putF(268, affine[3]); putF(272, affine[7]); putF(276, affine[11])
         for n in 0..<12 { putF(280 + 4 * n, affine[n]) }
+        for (n, byte) in Array(intentName.utf8.prefix(15)).enumerated() { h[328 + n] = byte }
         for (n, byte) in Array("n+1\0".utf8).enumerated() { h[344 + n] = byte }
         // Bytes 348-351: extension flag 0 (no extensions).
         var out = h

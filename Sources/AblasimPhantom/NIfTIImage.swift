@@ -65,6 +65,14 @@ public struct NIfTIImage: Sendable {
     public var sclSlope: Double = 0, sclInter: Double = 0
     /// The header's descrip field (at most 79 bytes written).
     public var descrip: String = ""
+    /// NIfTI-1 intent_code and intent_name (at most 15 bytes): what the values are, e.g.
+    /// `NIfTIImage.intentLabel` for a label map, so viewers show it as a segmentation.
+    public var intentCode: Int16 = 0
+    public var intentName: String = ""
+    /// cal_min, cal_max: the display range viewers start with (both 0: none).
+    public var calMin: Double = 0, calMax: Double = 0
+    /// NIFTI_INTENT_LABEL (nifti1.h): the values are indices into a list of labels.
+    public static let intentLabel: Int16 = 1002
     /// Which transform the reader used: "sform", "qform" or "pixdim".
     public internal(set) var transformSource: String = "sform"
 

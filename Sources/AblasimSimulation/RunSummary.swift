@@ -1,9 +1,11 @@
 import AblasimPhysics
 
-/// The machine-readable result of one run: `summary.json`, schema `ablasim.summary/1`.
-/// Field names are the JSON keys (snake case); units are in the names.
+/// The machine-readable result of one run: `summary.json`, schema `ablasim.summary/2`
+/// (docs/summary.schema.json). Field names are the JSON keys (snake case); units are in the names.
 public struct RunSummary: Codable, Equatable, Sendable {
-    public var schema = "ablasim.summary/1"
+    /// /2: non-finite values are null and listed in `non_finite` (/1 wrote "nan" strings).
+    public static let currentSchema = "ablasim.summary/2"
+    public var schema = RunSummary.currentSchema
     public var phantom: String
     public var modality: String
     public var probes: [Probe]

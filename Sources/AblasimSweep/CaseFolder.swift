@@ -43,13 +43,14 @@ public struct CaseFolder: Sendable {
     public var summaryPath: String { file("run/summary.json") }
     public var lockPath: String { file(".lock") }
 
-    /// The parsed summary when the case is done (its run folder verifies against its manifest).
+    /// The parsed summary when the case is done (its run folder verifies against its
+    /// manifest); numbers read exactly (`ExactJSON`), as Double.
     public func summary() -> [String: Any]? {
         var st = stat()
         // A run/ that is a link (to someone else's complete run) is not this case's result.
         guard lstat(runPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return nil }
         guard case .success(let m) = RunManifest.verify(in: runPath), m.files.contains(where: { $0.name == "summary.json" }),
-              let o = AtomicFile.readJSONObject(summaryPath),
+              let data = FileManager.default.contents(atPath: summaryPath), let o = ExactJSON.object(data),
               let schema = o["schema"] as? String, schema.hasPrefix("ablasim.summary/") else { return nil }
         return o
     }

@@ -1,9 +1,10 @@
 import Foundation
+import AblasimOutput
 
 /// `DIR/results.csv`: one row per case — index, status, the case's parameters, then the
 /// zone figures, interlock and flags, and per thermocouple its peak temperature [C],
 /// CEM43 [min], Arrhenius Omega and flags — read from each case's `run/summary.json`
-/// (schema ablasim.summary/1). Cases that are not done keep their parameters and leave
+/// (schema ablasim.summary/1 or /2). Cases that are not done keep their parameters and leave
 /// the result cells empty.
 public struct ResultsTable {
     public let header: [String]
@@ -94,13 +95,16 @@ public struct ResultsTable {
         return cur
     }
 
-    /// Text of a JSON value for a CSV cell; null and absent are empty.
+    /// Text of a JSON value for a CSV cell; null and absent are empty; numbers in the
+    /// shortest round-trip form (`NumberText`), as in the run's own CSV files.
     static func cell(_ v: Any?) -> String {
         switch v {
         case nil, is NSNull: return ""
+        case let b as Bool: return b ? "true" : "false"
+        case let x as Double: return NumberText.shortest(x)
         case let n as NSNumber:
             if String(describing: type(of: n)).contains("Boolean") { return n.boolValue ? "true" : "false" }
-            return "\(n)"
+            return NumberText.shortest(n.doubleValue)
         case let s as String: return s
         default: return "\(v!)"
         }

@@ -5,6 +5,9 @@ import AblasimCore
 /// `ablasim sweep task SWEEP --index $SLURM_ARRAY_TASK_ID --out DIR`.
 public struct SlurmArray: Sendable {
     public var partition: String?
+    /// Slurm account to charge and quality of service (`--account`, `--qos`).
+    public var account: String?
+    public var qos: String?
     /// Wall-time limit per task in Slurm's syntax (e.g. `02:00:00`).
     public var time: String?
     /// Memory per task in Slurm's syntax (e.g. `4G`).
@@ -40,7 +43,7 @@ public struct SlurmArray: Sendable {
     public func validate() throws {
         if let k = maxParallel, k < 1 { throw SweepError.invalidInput("--max-parallel must be >= 1 (got \(k))") }
         guard cpusPerTask >= 1 else { throw SweepError.invalidInput("--cpus-per-task must be >= 1") }
-        for (name, v) in [("--partition", partition), ("--time", time), ("--mem", memory)] {
+        for (name, v) in [("--partition", partition), ("--account", account), ("--qos", qos), ("--time", time), ("--mem", memory)] {
             if let v { try SlurmArray.checkScriptValue(v, name) }
             if let v, v.isEmpty || v.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" || $0 == "#" }) {
                 throw SweepError.invalidInput("\(name) '\(v)' is not a valid Slurm value (no spaces or quotes)")
@@ -89,6 +92,8 @@ public struct SlurmArray: Sendable {
         s += "#SBATCH --ntasks=1\n"
         s += "#SBATCH --cpus-per-task=\(cpusPerTask)\n"
         if let partition { s += "#SBATCH --partition=\(partition)\n" }
+        if let account { s += "#SBATCH --account=\(account)\n" }
+        if let qos { s += "#SBATCH --qos=\(qos)\n" }
         if let time { s += "#SBATCH --time=\(time)\n" }
         if let memory { s += "#SBATCH --mem=\(memory)\n" }
         s += "# SIGTERM to the task \(signalLeadS) s before the time limit: the run checkpoints and a\n"

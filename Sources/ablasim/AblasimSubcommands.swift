@@ -11,5 +11,6 @@ enum AblasimSubcommands {
         SweepCommand.self,
         ParametersCommand.self,
         TissuesCommand.self,
+        CompareCommand.self,
     ]
 }

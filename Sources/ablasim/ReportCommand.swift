@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The --out directory of a run.")
+    @Argument(help: "The --out directory of a run.", completion: .directory)
     var directory: String
 
     func run() throws {

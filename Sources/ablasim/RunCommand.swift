@@ -4,6 +4,7 @@ import AblasimCore
 import AblasimPhantom
 import AblasimSimulation
 import AblasimOutput
+import AblasimPhysics
 
 /// `ablasim run`: one simulation on a phantom. Options are translated into scenario keys and
 /// applied on top of the scenario file through `Scenario.set`, so a command line, a
@@ -39,7 +40,7 @@ struct RunCommand: ParsableCommand {
         143 stopped by SIGTERM after writing a checkpoint (continue with --resume).
         """)
 
-    @Argument(help: "Phantom file (.vox). May also come from the scenario file's 'phantom' key.")
+    @Argument(help: "Phantom file (.vox). May also come from the scenario file's 'phantom' key.", completion: .file(extensions: ["vox"]))
     var phantom: String?
 
     /// The modality flags (--bipolar, --monopolar, --microwave, ...), from `ModalityRegistry`.
@@ -49,7 +50,7 @@ struct RunCommand: ParsableCommand {
     enum Side: String, CaseIterable, ExpressibleByArgument { case left, right }
     @Option(help: "One probe only, through the left or right pedicle.") var unipedicular: Side?
     @Flag(help: "Run the probes one after the other instead of simultaneously.") var sequential = false
-    @Option(help: "Probe preset (see the RF documentation).") var probe: String?
+    @Option(help: "Probe preset (see the RF documentation).", completion: .list(ProbePreset.names)) var probe: String?
     @Option(parsing: .unconditional, help: "Simulated time [s].") var duration: Double?
     @Option(parsing: .unconditional, help: "Power [W]: RF ceiling or set power; microwave or laser power.") var power: Double?
     @Option(name: .customLong("target-temp"), parsing: .unconditional, help: "RF probe set temperature [C].") var targetTemp: Double?
@@ -63,9 +64,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-interlock"), help: "Study the unprotected case: no generator interlock.") var noInterlock = false
     @Option(name: .customLong("interlock-threshold"), parsing: .unconditional, help: "Interlock cut-off at a cord/root thermocouple [C].") var interlockThreshold: Double?
     @Option(name: .customLong("interlock-mode"), help: "Interlock action.") var interlockMode: Scenario.InterlockMode?
-    @Option(help: "Scenario file (YAML); command-line options override it.") var scenario: String?
+    @Option(help: "Scenario file (YAML); command-line options override it.", completion: .file(extensions: ["yaml", "yml"])) var scenario: String?
     @Option(name: .customLong("set"), help: "Set a scenario key, KEY=VALUE (repeatable).") var settings: [String] = []
-    @Option(help: "Output directory (default out/<phantom name>).") var out: String?
+    @Option(help: "Output directory (default out/<phantom name>).", completion: .directory) var out: String?
     @Option(parsing: .unconditional, help: "Threads (default: all cores).") var threads: Int?
     @Flag(help: "Replace a previous run's results in the output directory.") var overwrite = false
     @Flag(help: "Continue from the checkpoint in the output directory.") var resume = false
@@ -179,10 +180,11 @@ struct RunCommand: ParsableCommand {
         runner.simulation.solver.checkBounds = checkBounds
         if resuming { try runner.restore(from: checkpointURL) }
 
-        let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet)
+        let cold = scenario.modality == .cryo
+        let progress = ProgressReporter(totalSimulated: runner.duration, quiet: quiet, cold: cold)
         let finished = try runner.run(progress: { sim in
-            let hot = sim.monitor.hottest
-            progress.update(simulated: sim.time, cord: hot.cord, root: hot.root)
+            let shown = ProgressReporter.protectedExtremes(sim.monitor, cold: cold)
+            progress.update(simulated: sim.time, cord: shown.cord, root: shown.root)
         }, shouldStop: { TerminationSignal.requested })
         if !finished {
             if runner.simulation.solver.stepCount == 0 && !resuming {

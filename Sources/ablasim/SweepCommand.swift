@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
     /// Fails with exit 2 when a phantom of the sweep does not exist.
     static func checkPhantoms(_ sweep: Sweep) throws {
         for phantom in Set(sweep.cases.map(\.phantom)).sorted() where !FileManager.default.fileExists(atPath: phantom) {
-            throw SweepError.invalidInput("\(sweep.file): phantom '\(phantom)' not found")
+            throw SweepError.invalidInput("\(sweep.file): phantom '\(phantom)' not found; give an existing .vox file (`phantom:` is relative to the sweep file, --set phantom=PATH to the working directory), e.g. one from `ablasim phantom generate`")
         }
     }
 }

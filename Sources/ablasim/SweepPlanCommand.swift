@@ -6,11 +6,14 @@ struct SweepPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Expand a sweep file and print its numbered cases.")
 
-    @Argument(help: "The sweep file (YAML).") var sweepFile: String
+    @Argument(help: "The sweep file (YAML).", completion: .file(extensions: ["yaml", "yml"])) var sweepFile: String
+    @Option(name: .customLong("set"), help: "Set a base scenario key for every case, KEY=VALUE (repeatable; not a key the axes vary).") var settings: [String] = []
     @Flag(help: "Print the cases as JSON instead of a table.") var json = false
 
     func run() throws {
-        let sweep = try Sweep.load(path: sweepFile)
+        let sweep = try Sweep.load(path: sweepFile).overriding(settings)
+        // The same checks as `sweep run` before any case: a plan that cannot run is exit 2.
+        try SweepCommand.checkPhantoms(sweep)
         let cases = sweep.cases
         let phantomVaries = Set(cases.map(\.phantom)).count > 1 && !sweep.parameterNames.contains("phantom")
         if json {

@@ -7,7 +7,8 @@ struct SweepRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a sweep on this machine, N cases at a time; cases already done are skipped.")
 
-    @Argument(help: "The sweep file (YAML).") var sweepFile: String
+    @Argument(help: "The sweep file (YAML).", completion: .file(extensions: ["yaml", "yml"])) var sweepFile: String
+    @Option(name: .customLong("set"), help: "Set a base scenario key for every case, KEY=VALUE (repeatable; not a key the axes vary).") var settings: [String] = []
     @Option(help: "Output folder of the sweep.") var out: String
     @Option(help: "Cases run at the same time.") var jobs = 1
     @Option(help: "--threads of each case's run (default: the cores divided among the jobs).") var threads: Int?
@@ -19,7 +20,7 @@ struct SweepRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sweep = try Sweep.load(path: sweepFile)
+        let sweep = try Sweep.load(path: sweepFile).overriding(settings)
         try SweepCommand.checkPhantoms(sweep)
         let output = try SweepOutput.open(out, for: sweep)
         ChildProcesses.shared.installSignalHandlers()

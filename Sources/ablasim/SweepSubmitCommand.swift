@@ -7,9 +7,11 @@ struct SweepSubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Write DIR/sweep.sbatch (a Slurm job array, one task per case) and submit it with sbatch.")
 
-    @Argument(help: "The sweep file (YAML).") var sweepFile: String
+    @Argument(help: "The sweep file (YAML).", completion: .file(extensions: ["yaml", "yml"])) var sweepFile: String
     @Option(help: "Output folder of the sweep (on a file system the compute nodes share).") var out: String
     @Option(help: "Slurm partition.") var partition: String?
+    @Option(help: "Slurm account to charge.") var account: String?
+    @Option(help: "Slurm quality of service.") var qos: String?
     @Option(help: "Wall-time limit per case, Slurm syntax (e.g. 02:00:00).") var time: String?
     @Option(help: "Memory per case, Slurm syntax (e.g. 4G).") var mem: String?
     @Option(help: "At most this many cases at once (the array's %K).") var maxParallel: Int?
@@ -20,7 +22,7 @@ struct SweepSubmitCommand: ParsableCommand {
     func run() throws {
         let sweep = try Sweep.load(path: sweepFile)
         var array = SlurmArray()
-        array.partition = partition; array.time = time; array.memory = mem
+        array.partition = partition; array.account = account; array.qos = qos; array.time = time; array.memory = mem
         array.maxParallel = maxParallel; array.cpusPerTask = cpusPerTask
         try array.validate()
         try SweepCommand.checkPhantoms(sweep)

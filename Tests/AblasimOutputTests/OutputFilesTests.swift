@@ -1,5 +1,6 @@
 import XCTest
 import AblasimCore
+import AblasimPhantom
 import AblasimPhysics
 import AblasimSimulation
 @testable import AblasimOutput
@@ -8,19 +9,19 @@ final class OutputFilesTests: XCTestCase {
     func testCSVShape() throws {
         let out = try makeRunOutput()
         let tc = CSVTables.thermocouples(out.thermocouples).split(separator: "\n")
-        XCTAssertEqual(tc.first, "time_s,cord_anterior,root_left")
+        XCTAssertEqual(tc.first, "time_s,cord_anterior_c,root_left_c")
         XCTAssertEqual(tc.count, 62)
-        XCTAssertEqual(tc[1], "0.0000,37.0000,37.0000")
-        XCTAssertEqual(tc.last, "60.0000,47.5000,39.0000")
+        XCTAssertEqual(tc[1], "0,37,37")
+        XCTAssertEqual(tc.last, "60,47.5,39")
         XCTAssertTrue(tc.allSatisfy { $0.split(separator: ",").count == 3 })
         let back = try CSVTables.readThermocouples(CSVTables.thermocouples(out.thermocouples), path: "t.csv")
         XCTAssertEqual(back.names, out.thermocouples.names)
         XCTAssertEqual(back.times, out.thermocouples.times)
-        XCTAssertEqual(back.values[0][30], out.thermocouples.values[0][30], accuracy: 1e-4)
+        XCTAssertEqual(back.values, out.thermocouples.values, "shortest round-trip text reads back exactly")
 
         let gen = CSVTables.generator(out.generator).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(gen[0], "time_s,left_power_w,left_impedance_ohm,left_energy_j,left_probe_temp_c,right_power_w,right_impedance_ohm,right_energy_j")
-        XCTAssertEqual(gen[2], "10.0000,20.0000,90.000,200.000,60.0000,18.5000,90.000,185.000")
+        XCTAssertEqual(gen[0], "time_s,left_power_w,left_energy_j,left_impedance_ohm,left_probe_temp_c,right_power_w,right_energy_j,right_impedance_ohm")
+        XCTAssertEqual(gen[2], "10,20,200,90,60,18.5,185,90")
         XCTAssertEqual(gen.count, 9)   // header, 7 rows, final newline
         let g = try CSVTables.readGenerator(gen.joined(separator: "\n"), path: "g.csv")
         XCTAssertEqual(g.channels, ["left", "right"])
@@ -81,8 +82,19 @@ final class OutputFilesTests: XCTestCase {
         let out = try makeRunOutput()
         try out.write(to: dir, vti: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        XCTAssertEqual(names, ["cem43.nii.gz", "generator.csv", "labels.nii.gz", "legend.json", "manifest.json", "omega.nii.gz", "report.html",
-                               "summary.json", "t_max.nii.gz", "t_min.nii.gz", "thermocouples.csv", "volumes.vti", "zones.nii.gz"])
+        XCTAssertEqual(names, ["cem43.nii.gz", "events.csv", "generator.csv", "labels-itksnap.txt", "labels.ctbl", "labels.nii.gz", "legend.json",
+                               "manifest.json", "omega.nii.gz", "probes.mrk.json", "report.html", "summary.json", "t_max.nii.gz", "t_min.nii.gz",
+                               "thermocouples.csv", "thermocouples.mrk.json", "volumes.vti", "zones-itksnap.txt", "zones.ctbl", "zones.nii.gz"])
+        let manifest = try XCTUnwrap(RunManifest.read(in: dir.path))
+        XCTAssertEqual(Set(manifest.files.map(\.name)), Set(names).subtracting(["manifest.json"]), "every file is in the manifest")
+        let image = try NIfTIImage.read(from: dir.appendingPathComponent("zones.nii.gz"))
+        XCTAssertEqual(image.intentCode, NIfTIImage.intentLabel)
+        XCTAssertEqual(image.calMax, 4)
+        let tImage = try NIfTIImage.read(from: dir.appendingPathComponent("t_max.nii.gz"))
+        XCTAssertEqual(tImage.intentCode, 0)
+        XCTAssertEqual(tImage.calMin, Double(out.volumes.tMax.min()!))
+        XCTAssertEqual(tImage.calMax, Double(out.volumes.tMax.max()!))
+        XCTAssertTrue(tImage.descrip.contains("[degC]"), tImage.descrip)
         let (grid, tMax) = try VolumeFile.readFloat32(dir.appendingPathComponent("t_max.nii.gz"))
         XCTAssertEqual(grid.dims, out.grid.dims)
         for (a, b) in zip(grid.affineMillimetres, out.grid.affineMillimetres) { XCTAssertEqual(a, b, accuracy: 1e-5) }
@@ -92,16 +104,42 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertThrowsError(try VolumeFile.readUInt8(dir.appendingPathComponent("t_max.nii.gz"))) { e in
             XCTAssertTrue("\(e)".contains("does not hold uint8"), "\(e)")
         }
-        // The VTI file: header, extent and one appended block per array.
+        // The VTI file: header, extent, and per array a zlib block list that inflates to the values.
         let vti = try Data(contentsOf: dir.appendingPathComponent("volumes.vti"))
-        let head = String(decoding: vti.prefix(1500), as: UTF8.self)
+        let headEnd = try XCTUnwrap(vti.range(of: Data("<AppendedData encoding=\"raw\">".utf8))).upperBound
+        let head = String(decoding: vti[..<headEnd], as: UTF8.self)
         XCTAssertTrue(head.contains("WholeExtent=\"0 6 0 5 0 4\""))
+        XCTAssertTrue(head.contains("compressor=\"vtkZLibDataCompressor\""))
         XCTAssertTrue(head.contains("Spacing=\"0.5 0.6 0.7\"") || head.contains("Spacing=\"0.5 0.6"), head)
         XCTAssertTrue(head.contains("Direction=\"-1.0 0.0 0.0 0.0 -1.0 0.0 0.0 0.0 1.0\""), head)
-        let n = out.grid.voxelCount
         XCTAssertEqual(head.components(separatedBy: "<DataArray").count - 1, 6)
-        XCTAssertTrue(head.contains("offset=\"\(2 * (8 + 4 * n) + 2 * (8 + 4 * n))\""))   // zones after four float arrays
-        XCTAssertGreaterThan(vti.count, 4 * (8 + 4 * n) + 2 * (8 + n))
+        let start = try XCTUnwrap(vti[headEnd...].firstIndex(of: UInt8(ascii: "_"))) + 1
+        let bytes = [UInt8](vti[start...])
+        func u64(_ o: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[o + $1]) << (8 * $1) } }
+        var offset = 0
+        let expected: [[UInt8]] = [out.volumes.tMax, out.volumes.tMin, out.volumes.cem43, out.volumes.omega].map { v in v.withUnsafeBytes { [UInt8]($0) } }
+            + [out.volumes.zones, out.volumes.labels]
+        for (a, want) in expected.enumerated() {
+            XCTAssertTrue(head.contains("offset=\"\(offset)\""), "array \(a) at \(offset)")
+            let blocks = u64(offset), blockSize = u64(offset + 8), last = u64(offset + 16)
+            XCTAssertEqual(blocks, 1)
+            XCTAssertEqual(last, want.count % blockSize)
+            let compressed = u64(offset + 24)
+            let body = Array(bytes[(offset + 32)..<(offset + 32 + compressed)])
+            XCTAssertEqual(try Gzip.decompress(body, maxOutputBytes: 1 << 24), want, "array \(a)")
+            offset += 32 + compressed
+        }
+    }
+
+    func testLabelTablesNameEveryLabel() {
+        let t = LabelTable.tissues([4: "cancellous_bone", 10: "spinal_cord"])
+        XCTAssertEqual(t.slicerColorTable.split(separator: "\n").filter { !$0.hasPrefix("#") },
+                       ["0 background 0 0 0 0", "4 cancellous_bone 205 185 150 255", "10 spinal_cord 255 130 200 255"])
+        let snap = LabelTable.zones(AblationZone.Label.legend).itkSnapLabels.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(snap.count, 5)
+        XCTAssertEqual(snap[1], "    1    0  224    0 1.00  1  1 \"ablated\"")
+        XCTAssertTrue(snap[0].hasSuffix("0.00  0  0 \"untreated\""), String(snap[0]))
+        XCTAssertEqual(LabelTable.token("a b\"c"), "a_b_c")
     }
 
     func testNiftiReadByNibabel() throws {
@@ -153,7 +191,59 @@ final class GeneratorSeriesTests: XCTestCase {
         XCTAssertEqual(g.times, [0, 1])
         XCTAssertEqual(g.channels, ["a", "b"])
         let csv = CSVTables.generator(g).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(csv[0], "time_s,a_power_w,a_impedance_ohm,a_energy_j,b_power_w,b_impedance_ohm,b_energy_j")
-        XCTAssertEqual(csv[1], "0.0000,1.0000,,0.000,,,")
+        XCTAssertEqual(csv[0], "time_s,a_power_w,a_energy_j,b_power_w,b_energy_j", "no impedance column for sources without one")
+        XCTAssertEqual(csv[1], "0,1,0,,")
+    }
+
+    /// Generator samples at step times (0, 1.2, 2.4, 3.6) put on the record grid (0, 1, 2, 3, 4).
+    func testResampledOnTheRecordGrid() {
+        var g = GeneratorSeries()
+        for (t, p) in [(0.0, 0.0), (1.2, 12.0), (2.4, 12.0), (3.6, 6.0)] {
+            g.append(time: t, channels: [ChannelSample(channel: "ch1", power: p, impedance: t < 2 ? nil : 100 * t, energy: 10 * t)])
+        }
+        let r = g.resampled(at: [0, 1, 2, 3, 4])
+        XCTAssertEqual(r.times, [0, 1, 2, 3, 4])
+        XCTAssertEqual(r.samples.map { $0[0].power }, [0, 10, 12, 9, 6])
+        XCTAssertEqual(r.samples[1][0].energy, 10, accuracy: 1e-12)
+        XCTAssertEqual(r.samples[3][0].energy, 30, accuracy: 1e-12)
+        XCTAssertEqual(r.samples[4][0].energy, 36, accuracy: 1e-12, "held after the last sample")
+        XCTAssertNil(r.samples[1][0].impedance)
+        XCTAssertEqual(try XCTUnwrap(r.samples[3][0].impedance), 300, accuracy: 1e-9)
+        XCTAssertEqual(g.resampled(at: []), g)
+    }
+
+    func testChannelsNamedByProbe() {
+        var g = GeneratorSeries()
+        g.append(time: 0, channels: [ChannelSample(channel: "left", power: 1, energy: 0), ChannelSample(channel: "cryo_1", power: -1, energy: 0),
+                                     ChannelSample(channel: "other", power: 0, energy: 0)])
+        let probes = [RunSummary.Probe(name: "left", channel: "ch1", tipMm: [0, 0, 0], entryMm: [0, 0, 1], energyJ: 0),
+                      RunSummary.Probe(name: "cryo1", channel: "cryo_1", tipMm: [0, 0, 0], entryMm: [0, 0, 1], energyJ: 0)]
+        XCTAssertEqual(g.namedByProbe(probes).channels, ["left", "cryo1", "other"])
+    }
+
+    func testEventLogHasExactTimesInOrder() throws {
+        var s = try makeRunOutput().summary
+        s.interlock.trippedS = 30.25
+        s.events = [SourceEvent(timeS: 20.125, channel: "left", kind: "roll-off", impedanceOhm: 150.5),
+                    SourceEvent(timeS: 40, channel: "laser", kind: "resumed", impedanceOhm: nil)]
+        let lines = CSVTables.events(s).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines, ["time_s,source,event,value,value_unit",
+                               "12.5,cord_anterior,heat-42,42,C",
+                               "20.125,left,roll-off,150.5,ohm",
+                               "30.25,cord_anterior,heat-45,45,C",
+                               "30.25,interlock,interlock-cut,45,C",
+                               "40,laser,resumed,,",
+                               "50,cord_anterior,cem43,10,min"])
+    }
+
+    func testShortestNumberText() {
+        XCTAssertEqual(NumberText.shortest(37), "37")
+        XCTAssertEqual(NumberText.shortest(-0.0), "0")
+        XCTAssertEqual(NumberText.shortest(0.1), "0.1")
+        XCTAssertEqual(NumberText.shortest(1.97e-05), "1.97e-05")
+        XCTAssertEqual(NumberText.shortest(19.999999999999957), "19.999999999999957")
+        XCTAssertEqual(NumberText.shortest(.nan), "nan")
+        XCTAssertEqual(NumberText.shortest(-.infinity), "-inf")
+        for x in [Double.pi, 1e-300, 123456.789, 2.5e20, 0.000123] { XCTAssertEqual(Double(NumberText.shortest(x)), x) }
     }
 }

@@ -56,7 +56,7 @@ func makeRunOutput() throws -> RunOutput {
                 RunSummary.Flag(thermocouple: "cord_anterior", kind: "heat-45", threshold: 45, timeS: 30.25),
                 RunSummary.Flag(thermocouple: "cord_anterior", kind: "cem43", threshold: 10, timeS: 50)],
         interlock: RunSummary.Interlock(enabled: true, thresholdC: 45, mode: "cut", trippedS: nil, overshootC: nil),
-        timing: ["thermal_steps": 2.5, "sources": 0.75], parameters: ["rf.power_w": .number(20), "duration_s": .number(60), "tissue.spinal_cord.conductivity": .number(0.5), "rf.sequential": .flag(false), "rf.mode": .text("bipolar"), "cryo.probes": .integer(2), "laser.energy_j": .none],
+        timing: ["thermal": 2.5, "sources": 0.75, "monitor": 0.125, "total": 3.5], parameters: ["rf.power_w": .number(20), "duration_s": .number(60), "tissue.spinal_cord.conductivity": .number(0.5), "rf.sequential": .flag(false), "rf.mode": .text("bipolar"), "cryo.probes": .integer(2), "laser.energy_j": .none],
         version: "0.1.0")
     let times = (0...60).map(Double.init)
     let series = ThermocoupleSeries(names: ["cord_anterior", "root_left"], times: times,
@@ -70,11 +70,11 @@ func makeRunOutput() throws -> RunOutput {
                      labelLegend: [4: "cancellous_bone", 10: "spinal_cord", 12: "nerve_root"])
 }
 
-/// Runs python3 with `script`; nil when python3 or nibabel is not available.
-func runPython(_ script: String, arguments: [String]) throws -> (status: Int32, output: String)? {
+/// Runs python3 with `script`; nil when python3 or one of `modules` is not available.
+func runPython(_ script: String, arguments: [String], modules: String = "nibabel, numpy") throws -> (status: Int32, output: String)? {
     let check = Process()
     check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", "import nibabel, numpy"]
+    check.arguments = ["python3", "-c", "import \(modules)"]
     check.standardOutput = FileHandle.nullDevice
     check.standardError = FileHandle.nullDevice
     do { try check.run() } catch { return nil }
@@ -90,4 +90,32 @@ func runPython(_ script: String, arguments: [String]) throws -> (status: Int32, 
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The repository root (the directory holding Package.swift).
+func repositoryRoot(file: String = #filePath) -> URL {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// Validates the JSON files `paths` against docs/summary.schema.json with Python's
+/// jsonschema (an independent validator); nil when jsonschema is missing. Prints one line
+/// per file: "ok" or the first error.
+func validateWithSchema(_ paths: [String]) throws -> (status: Int32, output: String)? {
+    let script = """
+    import json, sys, jsonschema
+    schema = json.load(open(sys.argv[1]))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    v = jsonschema.Draft202012Validator(schema)
+    bad = 0
+    for p in sys.argv[2:]:
+        errors = sorted(v.iter_errors(json.load(open(p))), key=lambda e: list(e.absolute_path))
+        if errors:
+            bad += 1
+            print(p, "INVALID", "/".join(map(str, errors[0].absolute_path)), errors[0].message)
+        else:
+            print(p, "ok")
+    sys.exit(1 if bad else 0)
+    """
+    let schema = repositoryRoot().appendingPathComponent("docs/summary.schema.json").path
+    return try runPython(script, arguments: [schema] + paths, modules: "jsonschema")
 }

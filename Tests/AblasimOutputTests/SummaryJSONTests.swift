@@ -1,5 +1,6 @@
 import XCTest
 import AblasimSimulation
+import AblasimPhysics
 @testable import AblasimOutput
 
 final class SummaryJSONTests: XCTestCase {
@@ -11,7 +12,8 @@ final class SummaryJSONTests: XCTestCase {
                     "thermocouples", "flags", "interlock", "timing", "parameters", "version"] {
             XCTAssertNotNil(json[key], "summary.json lacks '\(key)'")
         }
-        XCTAssertEqual(json["schema"] as? String, "ablasim.summary/1")
+        XCTAssertEqual(json["schema"] as? String, "ablasim.summary/2")
+        XCTAssertEqual(json["non_finite"] as? [String: String], [:], "a normal run lists no non-finite values")
         let zones = try XCTUnwrap(json["zones"] as? [String: Any])
         XCTAssertTrue(zones["tumor_coverage"] is NSNull, "tumor_coverage must be null, got \(String(describing: zones["tumor_coverage"]))")
         XCTAssertNotNil(zones["lethal_ice20_ml"])
@@ -49,7 +51,7 @@ final class SummaryJSONTests: XCTestCase {
         XCTAssertEqual(back.parameters["duration_s"], .number(60), "a whole number of seconds stays a number")
         XCTAssertEqual(back.parameters["cryo.probes"], .integer(2))
         XCTAssertEqual(back.parameters["laser.energy_j"], ScenarioValue.none)
-        XCTAssertEqual(back.timing["thermal_steps"], 2.5)
+        XCTAssertEqual(back.timing["thermal"], 2.5)
     }
 
     func testMonitorResultsEncodeWithNulls() throws {
@@ -66,7 +68,93 @@ final class SummaryJSONTests: XCTestCase {
         var s = try makeRunOutput().summary
         s.schema = "ablasim.summary/9"
         XCTAssertThrowsError(try SummaryJSON.decode(try SummaryJSON.encode(s))) { e in
-            XCTAssertTrue("\(e)".contains("ablasim.summary/1"))
+            XCTAssertTrue("\(e)".contains("ablasim.summary/2"), "\(e)")
         }
+    }
+
+    func testNonFiniteValuesAreNullWithAReasonAndComeBack() throws {
+        var s = try makeRunOutput().summary
+        s.thermocouples[1].omega = .nan
+        s.zones.t42Ml = .infinity
+        s.timing["sources"] = -.infinity
+        let data = try SummaryJSON.encode(s)
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertFalse(text.contains("ablasim:non-finite"), "no stand-in may remain in the file")
+        XCTAssertFalse(text.contains("\"nan\""))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let tcs = try XCTUnwrap(json["thermocouples"] as? [[String: Any]])
+        XCTAssertTrue(tcs[1]["omega"] is NSNull)
+        XCTAssertTrue((json["zones"] as? [String: Any])?["t42_ml"] is NSNull)
+        let nonFinite = try XCTUnwrap(json["non_finite"] as? [String: String])
+        XCTAssertEqual(Set(nonFinite.keys), ["/thermocouples/1/omega", "/zones/t42_ml", "/timing/sources"])
+        XCTAssertTrue(nonFinite["/thermocouples/1/omega"]!.hasPrefix("NaN"))
+        XCTAssertTrue(nonFinite["/zones/t42_ml"]!.hasPrefix("+infinity"))
+        XCTAssertTrue(nonFinite["/timing/sources"]!.hasPrefix("-infinity"))
+        let back = try SummaryJSON.decode(data)
+        XCTAssertTrue(back.thermocouples[1].omega.isNaN)
+        XCTAssertEqual(back.zones.t42Ml, .infinity)
+        XCTAssertEqual(back.timing["sources"], -.infinity)
+        XCTAssertEqual(back.thermocouples[0], s.thermocouples[0])
+    }
+
+    func testVersion1SummariesStillRead() throws {
+        var s = try makeRunOutput().summary
+        s.schema = "ablasim.summary/1"
+        XCTAssertEqual(try SummaryJSON.decode(try SummaryJSON.encode(s)).schema, "ablasim.summary/1")
+    }
+
+    /// The schema is checked by an independent validator (Python jsonschema): the summary
+    /// validates, and documents with a wrong type, an undocumented key or a missing key do not.
+    func testSchemaValidatesSummaryAndRejectsBrokenOnes() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var s = try makeRunOutput().summary
+        s.events = [SourceEvent(timeS: 31.25, channel: "left", kind: "impedance-cutout", impedanceOhm: 240),
+                    SourceEvent(timeS: 40, channel: "cryo_1", kind: "resumed", impedanceOhm: nil)]
+        s.statistics = ["rf.potential_solves": 3]
+        s.anatomyAudit = ["a finding"]
+        let good = dir.appendingPathComponent("good.json")
+        try SummaryJSON.encode(s).write(to: good)
+        s.zones.lethalIce40Ml = .nan
+        let nonFinite = dir.appendingPathComponent("nonfinite.json")
+        try SummaryJSON.encode(s).write(to: nonFinite)
+        func broken(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+            var o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: good)) as? [String: Any])
+            edit(&o)
+            let u = dir.appendingPathComponent(name)
+            try JSONSerialization.data(withJSONObject: o).write(to: u)
+            return u.path
+        }
+        let wrongType = try broken("wrongtype.json") { o in
+            var z = o["zones"] as! [String: Any]; z["t42_ml"] = "8.4"; o["zones"] = z
+        }
+        let extraKey = try broken("extra.json") { o in o["undocumented_ml"] = 1 }
+        let missing = try broken("missing.json") { o in o.removeValue(forKey: "dt_s") }
+        let oldSchema = try broken("old.json") { o in o["schema"] = "ablasim.summary/1" }
+        guard let r = try validateWithSchema([good.path, nonFinite.path, wrongType, extraKey, missing, oldSchema]) else {
+            throw XCTSkip("python3 module jsonschema is missing (scripts/setup installs it); the schema check did not run")
+        }
+        let lines = r.output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 6, r.output)
+        XCTAssertTrue(lines[0].hasSuffix(" ok"), r.output)
+        XCTAssertTrue(lines[1].hasSuffix(" ok"), r.output)
+        for l in lines.dropFirst(2) { XCTAssertTrue(l.contains("INVALID"), "the schema must reject: \(l)") }
+    }
+
+    /// docs/outputs.md documents every key the schema has.
+    func testOutputsDocumentNamesEverySchemaKey() throws {
+        let root = repositoryRoot()
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("docs/summary.schema.json"))) as? [String: Any])
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
+        var keys = Set<String>()
+        func collect(_ o: Any) {
+            if let d = o as? [String: Any] {
+                if let p = d["properties"] as? [String: Any] { keys.formUnion(p.keys) }
+                d.values.forEach(collect)
+            } else if let a = o as? [Any] { a.forEach(collect) }
+        }
+        collect(schema)
+        XCTAssertGreaterThan(keys.count, 40)
+        for k in keys.sorted() { XCTAssertTrue(doc.contains("`\(k)`"), "docs/outputs.md does not document summary key `\(k)`") }
     }
 }

@@ -63,6 +63,7 @@ final class GeneratorEventOutputTests: XCTestCase {
         let v = out.volumes
         let html = try HTMLReport.render(ReportInput(summary: out.summary, thermocouples: out.thermocouples, generator: out.generator,
                                                      grid: out.grid, tMax: v.tMax, zones: v.zones, labels: v.labels, labelLegend: out.labelLegend))
-        XCTAssertTrue(html.contains("<tr><td>65.0</td><td>left</td><td>impedance-cutout</td><td>251</td></tr>"))
+        XCTAssertTrue(html.contains("<tr><td>65.00</td><td>left</td><td>impedance-cutout</td><td>251 ohm</td></tr>"))
+        XCTAssertTrue(html.contains("<tr><td>80.00</td><td>left</td><td>resumed</td><td>&ndash;</td></tr>"))
     }
 }

@@ -34,6 +34,37 @@ final class SweepCommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
     }
 
+    func testPlanChecksThePhantomAndTakesSet() throws {
+        let ablasim = try ablasimExecutable()
+        let dir = try makeTemporaryFolder()
+        _ = try writeSweep("phantom: tiny.vox\nbase: {duration_s: 360}\naxes:\n  - grid: {rf.power_w: [10, 15]}\n", in: dir)
+        let sweep = (dir as NSString).appendingPathComponent("sweep.yaml")
+        var r = try runCommand(ablasim, ["sweep", "plan", sweep, "--set", "duration_s=10", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((json["base"] as? [String: String])?["duration_s"], "10")
+        let plain = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try runCommand(ablasim, ["sweep", "plan", sweep, "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertNotEqual(json["identity"] as? String, plain["identity"] as? String, "--set makes another sweep")
+        r = try runCommand(ablasim, ["sweep", "plan", sweep, "--set", "rf.power_w=20"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("the sweep's axes vary 'rf.power_w'"), r.stderr)
+        r = try runCommand(ablasim, ["sweep", "plan", sweep, "--set", "duration_s"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("expected KEY=VALUE"), r.stderr)
+        r = try runCommand(ablasim, ["sweep", "plan", sweep, "--set", "rf.wattage=3"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("rf.wattage"), r.stderr)
+        // A phantom that does not exist: exit 2 naming it, from the file or from --set.
+        r = try runCommand(ablasim, ["sweep", "plan", sweep, "--set", "phantom=nowhere.vox"], directory: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("nowhere.vox' not found"), r.stderr)
+        let missing = (dir as NSString).appendingPathComponent("missing.yaml")
+        try "phantom: absent.vox\naxes:\n  - grid: {rf.power_w: [10]}\n".write(toFile: missing, atomically: true, encoding: .utf8)
+        r = try runCommand(ablasim, ["sweep", "plan", missing])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("absent.vox' not found"), r.stderr)
+    }
+
     func testSubmitWithoutSbatchAndForeignOutputFolderAreInputErrors() throws {
         let ablasim = try ablasimExecutable()
         let dir = try makeTemporaryFolder()

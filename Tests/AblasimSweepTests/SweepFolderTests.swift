@@ -87,6 +87,20 @@ final class SweepFolderTests: XCTestCase {
         XCTAssertEqual(table.running, [2])
     }
 
+    /// results.csv numbers as the run's CSVs write them: shortest round-trip, one notation
+    /// rule, whatever the JSON text looked like.
+    func testResultCellsUseShortestRoundTripNumbers() throws {
+        let o = try XCTUnwrap(ExactJSON.object(Data(#"{"a": 0.0000197, "b": 1.97e-05, "c": 19.999999999999957, "d": 60, "e": 3.0, "f": true, "g": null}"#.utf8)))
+        XCTAssertEqual(ResultsTable.cell(o["a"]), "1.97e-05")
+        XCTAssertEqual(ResultsTable.cell(o["b"]), "1.97e-05")
+        XCTAssertEqual(ResultsTable.cell(o["c"]), "19.999999999999957")
+        XCTAssertEqual(ResultsTable.cell(o["d"]), "60")
+        XCTAssertEqual(ResultsTable.cell(o["e"]), "3")
+        XCTAssertEqual(ResultsTable.cell(o["f"]), "true")
+        XCTAssertEqual(ResultsTable.cell(o["g"]), "")
+        XCTAssertEqual(ResultsTable.cell(NSNumber(value: 2.5)), "2.5")
+    }
+
     func testCSVQuotesFieldsWithCommas() {
         XCTAssertEqual(ResultsTable.csvField("a,b"), "\"a,b\"")
         XCTAssertEqual(ResultsTable.csvField("say \"hi\""), "\"say \"\"hi\"\"\"")
@@ -99,11 +113,13 @@ final class SweepFolderTests: XCTestCase {
         let output = try SweepOutput.open((dir as NSString).appendingPathComponent("out dir"), for: sweep)
         var array = SlurmArray()
         array.partition = "short"; array.time = "01:30:00"; array.memory = "4G"; array.maxParallel = 2; array.cpusPerTask = 2
+        array.account = "proj-123"; array.qos = "normal"
         XCTAssertNoThrow(try array.validate())
         let script = try array.script(executable: "/opt/ablasim/bin/ablasim", sweep: sweep, output: output, indices: [0, 1, 2, 3])
         let lines = script.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "#!/bin/bash")
         for expected in ["#SBATCH --array=0-3%2", "#SBATCH --partition=short", "#SBATCH --time=01:30:00", "#SBATCH --mem=4G",
+                         "#SBATCH --account=proj-123", "#SBATCH --qos=normal",
                          "#SBATCH --cpus-per-task=2", "#SBATCH --job-name=ablasim-four", "#SBATCH --signal=B:TERM@120",
                          "#SBATCH --output=logs/slurm-%A_%a.out"] {
             XCTAssertTrue(lines.contains(expected), "missing line \(expected) in\n\(script)")
@@ -115,13 +131,17 @@ final class SweepFolderTests: XCTestCase {
 
         let missing = try SlurmArray().script(executable: "/x/ablasim", sweep: sweep, output: output, indices: [3, 1])
         XCTAssertTrue(missing.contains("#SBATCH --array=1,3\n"), missing)
-        XCTAssertFalse(missing.contains("--partition"))
+        XCTAssertFalse(missing.contains("--partition") || missing.contains("--account") || missing.contains("--qos"))
 
         XCTAssertEqual(SlurmArray.arraySpec([0, 1, 2, 5, 7, 8, 9, 12]), "0-2,5,7-9,12")
         XCTAssertEqual(SlurmArray.arraySpec([4]), "4")
         XCTAssertEqual(SlurmArray.shellQuoted("it's"), "'it'\\''s'")
 
-        var bad = SlurmArray(); bad.time = "1 hour"
+        var bad = SlurmArray(); bad.account = "a b"
+        XCTAssertTrue(inputError { try bad.validate() }.contains("--account"))
+        bad = SlurmArray(); bad.qos = "x\ny"
+        XCTAssertTrue(inputError { try bad.validate() }.contains("--qos"))
+        bad = SlurmArray(); bad.time = "1 hour"
         XCTAssertTrue(inputError { try bad.validate() }.contains("--time"))
         bad = SlurmArray(); bad.memory = "lots"
         XCTAssertTrue(inputError { try bad.validate() }.contains("--mem"))
