@@ -22,7 +22,7 @@ struct PhantomImportCommand: ParsableCommand {
     @Option(name: .customLong("tumor-offset"), help: "Shift of the tumour centre, x,y,z in mm (RAS).") var tumorOffset: String?
     @Option(help: "Phantom name (default <level>-real).") var name: String?
     @Option(name: .shortAndLong, help: "Output .vox file.") var output: String
-    @Flag(help: "Write the phantom even when the anatomy audit fails; the findings are stored in the file as audit_warning lines.")
+    @Flag(help: "Write the phantom even when the anatomy audit fails or the level is cut by the image edge; the findings are stored in the file as audit_warning lines.")
     var force = false
 
     func run() throws {
@@ -33,7 +33,7 @@ struct PhantomImportCommand: ParsableCommand {
         guard let kind = TumorKind(rawValue: tumor) else { throw ValidationError("--tumor '\(tumor)' is invalid; use none, lytic or blastic") }
         o.scheme = scheme; o.level = level; o.voxelMm = voxel; o.marginMm = margin
         o.corticalHU = corticalHU; o.corticalShellMm = corticalShell
-        o.tumor = kind; o.tumorDiameterMm = tumorDiameter; o.name = name
+        o.tumor = kind; o.tumorDiameterMm = tumorDiameter; o.name = name; o.allowIncompleteLevel = force
         if let tumorOffset { o.tumorOffsetMm = try parseMillimetreTriple(tumorOffset, option: "--tumor-offset") }
         let start = Date()
         let seg = try NIfTIImage.read(from: URL(fileURLWithPath: segmentation))
@@ -45,8 +45,11 @@ struct PhantomImportCommand: ParsableCommand {
             guard force else {
                 throw PhantomError("\(segmentation): the phantom imported at \(o.level) fails the anatomy audit (\(audit.findings.count) finding\(audit.findings.count == 1 ? "" : "s"); rules in docs/vox-format.md), nothing written:\n\(findings)\nuse --force to write it anyway with these warnings stored in the file")
             }
-            phantom.auditWarnings = audit.findings.map(\.description)
+            phantom.auditWarnings += audit.findings.map(\.description)
             FileHandle.standardError.write(Data("warning: the anatomy audit failed; writing \(output) anyway (--force) with the warnings stored in it:\n\(findings)\n".utf8))
+        }
+        for warning in phantom.auditWarnings where warning.hasPrefix("level-cut-by-edge") {
+            FileHandle.standardError.write(Data("warning: \(warning); writing \(output) anyway (--force)\n".utf8))
         }
         try phantom.write(to: URL(fileURLWithPath: output))
         let g = phantom.grid
