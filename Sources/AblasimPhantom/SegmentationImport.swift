@@ -31,6 +31,22 @@ public enum SegmentationLabelScheme: String, CaseIterable, Sendable {
     /// The level names C1-C7, T1-T12, L1-L5, cranial first.
     public static let levelNames = (1...7).map { "C\($0)" } + (1...12).map { "T\($0)" } + (1...5).map { "L\($0)" }
 
+    /// The levels named by `spec`: one level ("L1"), a range in either direction ("T12-L2",
+    /// "L2-T12"), or a comma-separated list of levels and ranges; cranial first, each once.
+    public static func levels(from spec: String) throws -> [String] {
+        var out: [String] = []
+        for part in spec.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).uppercased() }) {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            let indices = ends.map { levelNames.firstIndex(of: $0) }
+            guard !part.isEmpty, ends.count <= 2, indices.allSatisfy({ $0 != nil }) else {
+                throw PhantomError("--levels '\(spec)' is invalid at '\(part)': give levels C1-C7, T1-T12 or L1-L5, a range such as T12-L2, a comma-separated list such as L1,L3, or all")
+            }
+            let a = indices.first!!, b = indices.last!!
+            for n in min(a, b)...max(a, b) where !out.contains(levelNames[n]) { out.append(levelNames[n]) }
+        }
+        return out.sorted { levelNames.firstIndex(of: $0)! < levelNames.firstIndex(of: $1)! }
+    }
+
     /// Label values that are vertebrae (any level, sacrum included).
     public var vertebraLabels: ClosedRange<Int> { self == .totalsegmentator ? 25...50 : 1...28 }
     /// The spinal cord label, if the scheme has one.
@@ -571,6 +587,11 @@ public enum SegmentationImporter {
         phantom.auditWarnings = warnings
         try phantom.validate(context: "\(context) import")
         return phantom
+    }
+
+    /// The levels of `scheme` in `segmentation` that no image edge cuts, caudal first.
+    public static func completeLevels(in segmentation: NIfTIImage, scheme: SegmentationLabelScheme, context: String = "segmentation") throws -> [String] {
+        ImageEdgeContact.completeLevels(in: try SegmentationLabelMap(segmentation, context: context), scheme: scheme)
     }
 
     /// How far beyond the vertebra's bounding box the crop reaches craniocaudally [mm], so

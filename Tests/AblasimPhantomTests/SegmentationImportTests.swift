@@ -211,6 +211,16 @@ final class SegmentationImportTests: XCTestCase {
         XCTAssertEqual(ImageEdgeContact.completeLevels(in: try SegmentationLabelMap(seg, context: "syn"), scheme: .totalsegmentator), ["L1"])
     }
 
+    func testLevelSpecifications() throws {
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "T12-L2"), ["T12", "L1", "L2"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "l2-t12"), ["T12", "L1", "L2"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "L3, L1,L1-L2"), ["L1", "L2", "L3"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "C7-T1"), ["C7", "T1"])
+        for bad in ["", "L6", "L1-", "L1--L2", "S1", "L1,,L2", "T1-L2-L3"] {
+            assertPhantomInputError("--levels '\(bad)' is invalid") { _ = try SegmentationLabelScheme.levels(from: bad) }
+        }
+    }
+
     // One test per complete level of the shared files (T12 and T11 touch the image edge).
     func testSharedExampleL1() throws { try assertCompleteLevelImports("totalseg-example-seg.nii.gz", "L1") }
     func testSharedLumbarL1() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L1") }
