@@ -28,6 +28,25 @@ public enum SegmentationLabelScheme: String, CaseIterable, Sendable {
         }
     }
 
+    /// The level names C1-C7, T1-T12, L1-L5, cranial first.
+    public static let levelNames = (1...7).map { "C\($0)" } + (1...12).map { "T\($0)" } + (1...5).map { "L\($0)" }
+
+    /// The levels named by `spec`: one level ("L1"), a range in either direction ("T12-L2",
+    /// "L2-T12"), or a comma-separated list of levels and ranges; cranial first, each once.
+    public static func levels(from spec: String) throws -> [String] {
+        var out: [String] = []
+        for part in spec.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).uppercased() }) {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            let indices = ends.map { levelNames.firstIndex(of: $0) }
+            guard !part.isEmpty, ends.count <= 2, indices.allSatisfy({ $0 != nil }) else {
+                throw PhantomError("--levels '\(spec)' is invalid at '\(part)': give levels C1-C7, T1-T12 or L1-L5, a range such as T12-L2, a comma-separated list such as L1,L3, or all")
+            }
+            let a = indices.first!!, b = indices.last!!
+            for n in min(a, b)...max(a, b) where !out.contains(levelNames[n]) { out.append(levelNames[n]) }
+        }
+        return out.sorted { levelNames.firstIndex(of: $0)! < levelNames.firstIndex(of: $1)! }
+    }
+
     /// Label values that are vertebrae (any level, sacrum included).
     public var vertebraLabels: ClosedRange<Int> { self == .totalsegmentator ? 25...50 : 1...28 }
     /// The spinal cord label, if the scheme has one.
@@ -49,6 +68,9 @@ public struct SegmentationImportOptions: Sendable {
     public var tumorDiameterMm: Double = 14
     public var tumorOffsetMm: SIMD3<Double> = .zero
     public var name: String?
+    /// Import a level cut by the image edge (the contact is stored as a warning in the
+    /// phantom) instead of refusing it.
+    public var allowIncompleteLevel = false
     /// The largest phantom the import may build, in voxels.
     public var maxVoxels = 40_000_000
 
@@ -99,6 +121,17 @@ public enum SegmentationImporter {
         guard kept.voxels > 0 else {
             let found = labelMap.present.filter { o.scheme.vertebraLabels.contains($0) }.sorted()
             throw PhantomError("\(context): no voxel has label \(vertebra) (\(o.level) in \(o.scheme.rawValue) numbering); vertebra labels present: \(found.isEmpty ? "none" : found.map(String.init).joined(separator: ", "))")
+        }
+        // A level cut by the image edge is refused (or, when allowed, flagged).
+        let edges = ImageEdgeContact.faces(lo: kept.lo, hi: kept.hi, of: seg)
+        var warnings: [String] = []
+        if !edges.isEmpty {
+            let complete = ImageEdgeContact.completeLevels(in: labelMap, scheme: o.scheme)
+            let message = "\(o.level) (label \(vertebra)) is cut by the image edge: its voxels reach the \(edges.joined(separator: " and the ")) of the \(n.x)x\(n.y)x\(n.z) image, so part of the vertebra is outside the field of view"
+            guard o.allowIncompleteLevel else {
+                throw PhantomError("\(context): \(message); complete levels in this image: \(complete.isEmpty ? "none" : complete.joined(separator: ", ")); use --force to import it anyway (the warning is stored in the file)")
+            }
+            warnings.append("level-cut-by-edge: " + message)
         }
         let centreline = try SpinalCanalCentreline.fit(labels: labelMap, vertebraLabels: o.scheme.vertebraLabels, context: context)
         var (lo, hi) = seg.worldBounds(lo: kept.lo, hi: kept.hi)
@@ -320,6 +353,20 @@ public enum SegmentationImporter {
             } }
         }
 
+        // The dura closes the sac: where the cord or cauda reaches the sac's outer surface
+        // (the one-voxel dura band can be stepped over by a face neighbour when the grid
+        // is as coarse as the dura is thick), that voxel is dura.
+        let sacLabels: Set<UInt8> = [L.dura, L.csf, L.spinalCord, L.caudaEquina]
+        var surface: [Int] = []
+        for idx in 0..<labels.count where labels[idx] == L.spinalCord || labels[idx] == L.caudaEquina {
+            let i = idx % nx, j = (idx / nx) % ny, k = idx / (nx * ny)
+            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                let a = i + di, b = j + dj, c = k + dk
+                if a >= 0, b >= 0, c >= 0, a < nx, b < ny, c < nz, !sacLabels.contains(labels[lin(a, b, c)]) { surface.append(idx); break }
+            }
+        }
+        for idx in surface { labels[idx] = L.dura }
+
         // 10. Thermocouple sites by anatomy, in the midsagittal cross-section of the canal
         // nearest mid-body height: from the canal centre forwards (perpendicular to the
         // centreline) the posterior wall is the first bone; `cord_anterior` is the middle of
@@ -380,17 +427,21 @@ public enum SegmentationImporter {
         }
         var axes: [PedicleAxis] = []
         var rootSites: [SIMD3<Double>] = []
-        // The body depth along the canal section's anterior axis, from the posterior wall
-        // to the anterior cortex, at mid-body height.
+        // The body depth from the posterior wall to the anterior cortex at mid-body height,
+        // in the axial plane (the section's anterior axis without its craniocaudal part):
+        // the targets are placed at mid-body height, and where the canal bends into the
+        // sacrum its section tilts 30-40 degrees, more than the body's endplates.
         let wallSection = centreline.section(of: placed.wall)
         var midEx = SIMD3<Double>(1, 0, 0) - wallSection.tangent.x * wallSection.tangent
         midEx /= (midEx * midEx).sum().squareRoot()
         let tm = wallSection.tangent
-        let midEy = SIMD3(tm.y * midEx.z - tm.z * midEx.y, tm.z * midEx.x - tm.x * midEx.z, tm.x * midEx.y - tm.y * midEx.x)
+        var midEy = SIMD3(tm.y * midEx.z - tm.z * midEx.y, tm.z * midEx.x - tm.x * midEx.z, tm.x * midEx.y - tm.y * midEx.x)
+        midEy.z = 0
+        midEy /= (midEy * midEy).sum().squareRoot()
         var bodyDepth = 0.0
         while bodyDepth < 80, isTargetBone(placed.wall + (bodyDepth + h / 4) * midEy) { bodyDepth += h / 4 }
         guard bodyDepth >= 10 else {
-            throw PhantomError(String(format: "%@: the body of %@ is %.1f mm deep in front of the posterior wall along the canal's section (at least 10 mm expected); is the vertebra complete in the image?", context, o.level, bodyDepth))
+            throw PhantomError(String(format: "%@: the body of %@ is %.1f mm deep in front of the posterior wall in the axial plane (at least 10 mm expected); is the vertebra complete in the image?", context, o.level, bodyDepth))
         }
         let canalAxes = centreline.halfAxes(atZ: wallSection.centre.z)
         for s in [-1.0, 1.0] {
@@ -415,20 +466,23 @@ public enum SegmentationImporter {
             // Sections under a third of the fullest one are the pedicle's ends (the lamina
             // junction, the body), not its waist.
             let candidates = binCounts.indices.filter { binCounts[$0] * 3 >= fullest }
-            let waist = candidates.min { binCounts[$0] < binCounts[$1] || (binCounts[$0] == binCounts[$1] && $0 < $1) }!
-            var isthmusSum = SIMD3<Double>.zero, isthmusCount = 0
-            for bin in max(0, waist - 1)...min(binCount - 1, waist + 1) where binCounts[bin] * 3 >= fullest {
-                isthmusSum += binSums[bin]; isthmusCount += binCounts[bin]
-            }
-            let isthmus = isthmusSum / Double(isthmusCount)
-            // Among trajectories through the isthmus converging 5-30 degrees and ending at
-            // `pedicleTargetDepth` of the body depth, keep the one that stays in the
-            // vertebra's bone longest (ties: target closest to 20 % of the body half-width
-            // from the midline).
-            var best: (score: Double, penalty: Double, axis: PedicleAxis)?
-            for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
-                for fy in [pedicleTargetDepth] {
-                    var targetPoint = placed.wall + fy * bodyDepth * midEy + s * fx * (bodyHi.x - bodyLo.x) / 2 * midEx
+            // The isthmus is the narrowest of them through which an axis stays in bone: a 3 mm
+            // mask can pinch a section that is not the pedicle (a notch at the pars) whose
+            // centroid lies between two bones. Candidates from the narrowest up; a wider one
+            // replaces it only with a better score.
+            var best: (score: Double, penalty: Double, axis: PedicleAxis, isthmus: SIMD3<Double>)?
+            for waist in candidates.sorted(by: { binCounts[$0] < binCounts[$1] || (binCounts[$0] == binCounts[$1] && $0 < $1) }) {
+                var isthmusSum = SIMD3<Double>.zero, isthmusCount = 0
+                for bin in max(0, waist - 1)...min(binCount - 1, waist + 1) where binCounts[bin] * 3 >= fullest {
+                    isthmusSum += binSums[bin]; isthmusCount += binCounts[bin]
+                }
+                let isthmus = isthmusSum / Double(isthmusCount)
+                // Among trajectories through the isthmus converging 5-30 degrees and ending at
+                // `pedicleTargetDepth` of the body depth, keep the one that stays in the
+                // vertebra's bone longest (ties: target closest to 20 % of the body half-width
+                // from the midline).
+                for fx in stride(from: 0.0, through: 0.5, by: 0.05) {
+                    var targetPoint = placed.wall + pedicleTargetDepth * bodyDepth * midEy + s * fx * (bodyHi.x - bodyLo.x) / 2 * midEx
                     targetPoint.z = 0.5 * (isthmus.z + bodyCentre.z)
                     let dir = (targetPoint - isthmus) / ((targetPoint - isthmus) * (targetPoint - isthmus)).sum().squareRoot()
                     let medial = atan2(-s * dir.x, dir.y) * 180 / .pi
@@ -446,15 +500,17 @@ public enum SegmentationImporter {
                     for m in 0...samples where isTargetBone(lastBone + (targetPoint - lastBone) * (Double(m) / Double(samples))) { inside += 1 }
                     let score = Double(inside) / Double(samples + 1)
                     let penalty = abs(fx - 0.2)
-                    if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty) {
-                        best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000))
+                    if best == nil || score > best!.score + 1e-9 || (abs(score - best!.score) <= 1e-9 && penalty < best!.penalty && isthmus == best!.isthmus) {
+                        best = (score, penalty, PedicleAxis(entry: lastBone / 1000, target: targetPoint / 1000), isthmus)
                     }
                 }
+                if let best, best.score >= 1 - 1e-9 { break }
             }
             guard let chosen = best else {
                 throw PhantomError("\(context): no transpedicular trajectory converging 5-30 degrees fits the \(s < 0 ? "left" : "right") pedicle of \(o.level)")
             }
             axes.append(chosen.axis)
+            let isthmus = chosen.isthmus
             // The exiting root under the pedicle: below the pedicle's lowest bone at the isthmus.
             var zBottom = isthmus.z
             while isTargetBone(SIMD3(isthmus.x, isthmus.y, zBottom - h)) && zBottom > first.z { zBottom -= h }
@@ -526,10 +582,16 @@ public enum SegmentationImporter {
             "posterior_wall": placed.wall / 1000,
         ]
         let name = o.name ?? "\(o.level.uppercased())-real"
-        let phantom = Phantom(name: name, grid: grid, labels: labels, legend: PhantomLabels.legend(for: labels),
+        var phantom = Phantom(name: name, grid: grid, labels: labels, legend: PhantomLabels.legend(for: labels),
                               landmarks: Landmarks(pedicleLeft: axes[0], pedicleRight: axes[1], tumorCenter: tumorCentre, sites: sites))
+        phantom.auditWarnings = warnings
         try phantom.validate(context: "\(context) import")
         return phantom
+    }
+
+    /// The levels of `scheme` in `segmentation` that no image edge cuts, caudal first.
+    public static func completeLevels(in segmentation: NIfTIImage, scheme: SegmentationLabelScheme, context: String = "segmentation") throws -> [String] {
+        ImageEdgeContact.completeLevels(in: try SegmentationLabelMap(segmentation, context: context), scheme: scheme)
     }
 
     /// How far beyond the vertebra's bounding box the crop reaches craniocaudally [mm], so

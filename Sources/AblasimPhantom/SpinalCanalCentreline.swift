@@ -2,25 +2,30 @@ import Foundation
 
 /// The spinal canal's centreline through every vertebra of a segmentation, world RAS [mm]:
 /// the vertebral foramen of each level, found slice by slice (the region enclosed by the
-/// level's bony ring after a 3 mm closing), then a least-squares polynomial x(z), y(z)
-/// through the foramen centres (up to cubic, each level weighted equally), continued as a
-/// straight line beyond the first and last level. The canal's cross-section (semi-axes
-/// of the ellipse with the foramen's second moments) is interpolated between levels.
+/// level's bony ring after a 3 mm closing), one knot per level at the mean of its foramen
+/// centres, and a piecewise cubic Hermite curve x(z), y(z) through the knots (tangents by
+/// the three-point formula), so the curve follows a lordosis or the lumbosacral angle
+/// however strong, where one polynomial over the whole spine cannot; it continues as a
+/// straight line beyond the first and last level. The canal's cross-section (semi-axes of
+/// the ellipse with the foramen's second moments) is interpolated between levels.
 struct SpinalCanalCentreline {
     /// A foramen measured in one axial slice: centre [mm], semi-axes [mm] of the ellipse
     /// with the same second moments.
     struct Section { var z: Double; var centre: SIMD2<Double>; var halfWidth: Double; var halfDepth: Double }
     /// Per level: label, sections, and the mean z of its sections.
     struct Level { var label: Int; var sections: [Section]; var z: Double }
+    /// A knot of the curve: height [mm], centre [mm] and slope d(x, y)/dz.
+    struct Knot { var z: Double; var centre: SIMD2<Double>; var slope: SIMD2<Double> }
 
+    /// Caudal to cranial.
     let levels: [Level]
-    /// Polynomial coefficients of x(t), y(t), t = (z - zMid) / zHalf.
-    let cx: [Double], cy: [Double]
-    let zMid: Double, zHalf: Double
-    /// The fitted range [mm]; outside it the line continues straight.
-    let zLow: Double, zHigh: Double
+    /// One knot per level, caudal to cranial (increasing z).
+    let knots: [Knot]
     /// Per level: mean z, median semi-axes (width, depth) [mm], caudal to cranial.
     let axes: [(z: Double, width: Double, depth: Double)]
+    /// The fitted range [mm] (first and last knot); outside it the line continues straight.
+    var zLow: Double { knots[0].z }
+    var zHigh: Double { knots[knots.count - 1].z }
 
     /// Voxel size of the per-level resampling [mm]: fine enough for a 12-20 mm foramen.
     static let sampling = 1.0
@@ -78,23 +83,59 @@ struct SpinalCanalCentreline {
             // keep sections within 4 mm of the level's median centre.
             let medX = median(sections.map(\.centre.x)), medY = median(sections.map(\.centre.y))
             sections = sections.filter { abs($0.centre.x - medX) <= 4 && abs($0.centre.y - medY) <= 4 }
-            guard sections.count >= 2 else { continue }
+            // One closed slice is enough to place a knot: the sacrum's canal is enclosed by
+            // bone only near the S1 arch (elsewhere it is open behind or filled by the
+            // fused segments), and without it the line misses the lumbosacral angle.
+            guard !sections.isEmpty else { continue }
             levels.append(Level(label: label, sections: sections, z: sections.map(\.z).reduce(0, +) / Double(sections.count)))
         }
         guard !levels.isEmpty else {
             throw PhantomError("\(context): no vertebra of the segmentation has a closed vertebral foramen (a ring of bone enclosing 30-900 mm^2 in an axial slice); the canal cannot be located: is this a vertebra label map at 3 mm or finer?")
         }
-        let all = levels.flatMap { level in level.sections.map { ($0, 1.0 / Double(level.sections.count)) } }
-        let zLow = all.map(\.0.z).min()!, zHigh = all.map(\.0.z).max()!
-        let zMid = (zLow + zHigh) / 2, zHalf = max(1, (zHigh - zLow) / 2)
-        let degree = min(3, max(1, levels.count - 1))
-        let t = all.map { ($0.0.z - zMid) / zHalf }
-        let w = all.map(\.1)
-        let cx = leastSquares(t, all.map(\.0.centre.x), w, degree: degree)
-        let cy = leastSquares(t, all.map(\.0.centre.y), w, degree: degree)
-        let sorted = levels.sorted { $0.z < $1.z }
-        let axes = sorted.map { l in (l.z, median(l.sections.map(\.halfWidth)), median(l.sections.map(\.halfDepth))) }
-        return SpinalCanalCentreline(levels: sorted, cx: cx, cy: cy, zMid: zMid, zHalf: zHalf, zLow: zLow, zHigh: zHigh, axes: axes)
+        // Two labels whose foramina lie within 5 mm of height (a vertebra is at least 15 mm
+        // tall) are one canal segment split in two: their sections make one level.
+        var sorted: [Level] = []
+        for l in levels.sorted(by: { $0.z < $1.z }) {
+            if let last = sorted.last, l.z - last.z < 5 {
+                let merged = last.sections + l.sections
+                sorted[sorted.count - 1] = Level(label: last.label, sections: merged, z: merged.map(\.z).reduce(0, +) / Double(merged.count))
+            } else { sorted.append(l) }
+        }
+        let knots = knots(of: sorted)
+        // The sections are axial: a canal tilted by the slope s is cut 1 / cos = sqrt(1 + s^2)
+        // wider along the tilt than its perpendicular cross-section.
+        let axes = zip(sorted, knots).map { l, k in
+            (l.z, median(l.sections.map(\.halfWidth)) / (1 + k.slope.x * k.slope.x).squareRoot(),
+             median(l.sections.map(\.halfDepth)) / (1 + k.slope.y * k.slope.y).squareRoot())
+        }
+        return SpinalCanalCentreline(levels: sorted, knots: knots, axes: axes)
+    }
+
+    /// One knot per level at the mean of its foramen centres. Tangents: at an inner knot
+    /// the slope of the parabola through it and its two neighbours (the three-point formula
+    /// for unequal spacing); at an end knot the secant to its neighbour; with a single
+    /// level, the least-squares slope of its own sections (vertical when they span under 2 mm).
+    static func knots(of levels: [Level]) -> [Knot] {
+        var knots = levels.map { l -> Knot in
+            let c = l.sections.reduce(SIMD2<Double>.zero) { $0 + $1.centre } / Double(l.sections.count)
+            return Knot(z: l.z, centre: c, slope: .zero)
+        }
+        guard knots.count > 1 else {
+            let l = levels[0]
+            var szz = 0.0, szc = SIMD2<Double>.zero
+            for s in l.sections { szz += (s.z - l.z) * (s.z - l.z); szc += (s.z - l.z) * (s.centre - knots[0].centre) }
+            let zs = l.sections.map(\.z)
+            if zs.max()! - zs.min()! >= 2, szz > 0 { knots[0].slope = szc / szz }
+            return knots
+        }
+        let secants = (1..<knots.count).map { (knots[$0].centre - knots[$0 - 1].centre) / (knots[$0].z - knots[$0 - 1].z) }
+        knots[0].slope = secants[0]
+        knots[knots.count - 1].slope = secants[secants.count - 1]
+        for i in 1..<(knots.count - 1) {
+            let below = knots[i].z - knots[i - 1].z, above = knots[i + 1].z - knots[i].z
+            knots[i].slope = (above * secants[i - 1] + below * secants[i]) / (below + above)
+        }
+        return knots
     }
 
     /// Trilinear indicator of `label` at a continuous source index (0 outside the image).
@@ -118,57 +159,28 @@ struct SpinalCanalCentreline {
         return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
     }
 
-    /// Weighted least-squares polynomial (coefficients, constant first) by the normal equations.
-    static func leastSquares(_ t: [Double], _ y: [Double], _ w: [Double], degree: Int) -> [Double] {
-        let m = degree + 1
-        var a = [Double](repeating: 0, count: m * m), b = [Double](repeating: 0, count: m)
-        for (n, tn) in t.enumerated() {
-            var powers = [Double](repeating: 1, count: m)
-            for d in 1..<m { powers[d] = powers[d - 1] * tn }
-            for r in 0..<m {
-                b[r] += w[n] * powers[r] * y[n]
-                for c in 0..<m { a[r * m + c] += w[n] * powers[r] * powers[c] }
-            }
-        }
-        // Gaussian elimination with partial pivoting; a singular system (all samples at
-        // one z) falls back on a lower degree.
-        for col in 0..<m {
-            let pivot = (col..<m).max { abs(a[$0 * m + col]) < abs(a[$1 * m + col]) }!
-            guard abs(a[pivot * m + col]) > 1e-12 else {
-                return degree > 0 ? leastSquares(t, y, w, degree: degree - 1) + [0] : [y.reduce(0, +) / Double(max(1, y.count))]
-            }
-            if pivot != col { for c in 0..<m { a.swapAt(col * m + c, pivot * m + c) }; b.swapAt(col, pivot) }
-            for r in (col + 1)..<m {
-                let f = a[r * m + col] / a[col * m + col]
-                for c in col..<m { a[r * m + c] -= f * a[col * m + c] }
-                b[r] -= f * b[col]
-            }
-        }
-        var x = [Double](repeating: 0, count: m)
-        for r in stride(from: m - 1, through: 0, by: -1) {
-            var s = b[r]
-            for c in (r + 1)..<m { s -= a[r * m + c] * x[c] }
-            x[r] = s / a[r * m + r]
-        }
-        return x
-    }
-
-    private func poly(_ c: [Double], _ t: Double) -> (value: Double, slope: Double) {
-        var v = 0.0, s = 0.0, p = 1.0
-        for (d, coefficient) in c.enumerated() {
-            v += coefficient * p
-            if d + 1 < c.count { s += Double(d + 1) * c[d + 1] * p }
-            p *= t
-        }
-        return (v, s / zHalf)
-    }
-
-    /// Centre of the canal at height `z` [mm] and the unit tangent (pointing superior).
+    /// Centre of the canal at height `z` [mm] and the unit tangent (pointing superior):
+    /// the cubic Hermite segment between the knots around `z`, the end knots' tangent
+    /// lines beyond them.
     func point(atZ z: Double) -> (centre: SIMD3<Double>, tangent: SIMD3<Double>) {
-        let zc = min(max(z, zLow), zHigh)
-        let (x, dx) = poly(cx, (zc - zMid) / zHalf), (y, dy) = poly(cy, (zc - zMid) / zHalf)
-        let tangent = SIMD3(dx, dy, 1) / (dx * dx + dy * dy + 1).squareRoot()
-        return (SIMD3(x + dx * (z - zc), y + dy * (z - zc), z), tangent)
+        var c: SIMD2<Double>, d: SIMD2<Double>
+        if z <= zLow || z >= zHigh {
+            let end = z <= zLow ? knots[0] : knots[knots.count - 1]
+            d = end.slope
+            c = end.centre + (z - end.z) * d
+        } else {
+            let n = knots.firstIndex { $0.z >= z }!
+            let k0 = knots[n - 1], k1 = knots[n]
+            let w = k1.z - k0.z, t = (z - k0.z) / w
+            let t2 = t * t, t3 = t2 * t
+            // Hermite basis functions and their derivatives in t.
+            let h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t, h01 = -2 * t3 + 3 * t2, h11 = t3 - t2
+            let d00 = 6 * t2 - 6 * t, d10 = 3 * t2 - 4 * t + 1, d01 = -6 * t2 + 6 * t, d11 = 3 * t2 - 2 * t
+            c = h00 * k0.centre + h10 * w * k0.slope + h01 * k1.centre + h11 * w * k1.slope
+            d = (d00 * k0.centre + d10 * w * k0.slope + d01 * k1.centre + d11 * w * k1.slope) / w
+        }
+        let tangent = SIMD3(d.x, d.y, 1) / (d.x * d.x + d.y * d.y + 1).squareRoot()
+        return (SIMD3(c.x, c.y, z), tangent)
     }
 
     /// The foramen's semi-axes at height `z`, interpolated linearly between the levels'

@@ -5,7 +5,7 @@ import Foundation
 struct PhantomRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Draw axial and sagittal slices through the pedicle axes as a PNG, coloured by tissue, landmarks marked."
+        abstract: "Draw axial and sagittal slices through the pedicle axes as a PNG, coloured by tissue, with a legend, orientation letters, a scale bar, the landmarks and the anatomy audit's findings."
     )
 
     @Argument(help: "Phantom file (.vox).") var file: String
@@ -24,6 +24,6 @@ struct PhantomRenderCommand: ParsableCommand {
             let c = Phantom.tissueColors[name] ?? (128, 128, 128)
             return "\(name) rgb(\(c.0),\(c.1),\(c.2))"
         }.joined(separator: ", "))
-        print("pedicle axes yellow, landmarks white crosses")
+        print("pedicle axes yellow, landmarks white crosses, anatomy audit findings red squares; legend, orientation letters and scale bar in the picture")
     }
 }

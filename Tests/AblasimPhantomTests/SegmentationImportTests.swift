@@ -151,26 +151,114 @@ final class SegmentationImportTests: XCTestCase {
         }
     }
 
-    /// Every complete lumbar level of the shared TotalSegmentator files at 1 mm imports
-    /// with a clean audit (long: about a minute per level in a debug build).
-    func testEveryCompleteLevelImportsWithACleanAudit() throws {
-        guard ProcessInfo.processInfo.environment["ABLASIM_LONG_TESTS"] == "1" else { throw XCTSkip("set ABLASIM_LONG_TESTS=1") }
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/segmentations")
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("totalseg-lumbar-seg.nii.gz").path) else {
-            throw XCTSkip("\(folder.path) is absent")
-        }
+    static let sharedSegmentations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/segmentations")
+
+    /// Imports `level` of a shared TotalSegmentator file at `voxel` mm and checks that the
+    /// canal is one tube following the spine: a clean audit (sac in one piece, no canal
+    /// tissue in a cavity of bone or disc, cord in the sac, discs between bodies, both
+    /// pedicle axes in bone) and the sac centred on the fitted centreline at every height.
+    func assertCompleteLevelImports(_ file: String, _ level: String, voxel: Double = 1.5,
+                                    file testFile: StaticString = #filePath, line: UInt = #line) throws {
+        let url = Self.sharedSegmentations.appendingPathComponent(file)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("\(url.path) is absent") }
+        let seg = try NIfTIImage.read(from: url)
         var o = SegmentationImportOptions()
-        o.voxelMm = 1
-        // L5 is left out: its canal runs into the sacrum, where the fitted centreline does
-        // not yet follow the lumbosacral angle (the audit finds the sac in pieces).
-        for (file, level) in [("totalseg-example-seg.nii.gz", "L1"), ("totalseg-lumbar-seg.nii.gz", "L1"), ("totalseg-lumbar-seg.nii.gz", "L2"),
-                              ("totalseg-lumbar-seg.nii.gz", "L3"), ("totalseg-lumbar-seg.nii.gz", "L4")] {
-            o.level = level
-            let p = try SegmentationImporter.makePhantom(segmentation: try NIfTIImage.read(from: folder.appendingPathComponent(file)),
-                                                         ct: nil, options: o, context: file)
-            let audit = AnatomyAudit.run(p)
-            XCTAssertTrue(audit.passed, "\(file) \(level): \(audit.summaryLines.joined(separator: "\n"))")
+        o.voxelMm = voxel; o.level = level
+        let p = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o, context: file)
+        let audit = AnatomyAudit.run(p)
+        XCTAssertTrue(audit.passed, "\(file) \(level): \(audit.summaryLines.joined(separator: "\n"))", file: testFile, line: line)
+        // Per axial slice of the phantom (but the 6 mm at either end of the crop, where an
+        // oblique sac is cut by the crop's plane), the sac's centroid lies within 4 mm (a
+        // third of the canal's width) of the centreline fitted through the foramina.
+        let line2 = try SpinalCanalCentreline.fit(labels: try SegmentationLabelMap(seg, context: file), vertebraLabels: 25...50, context: file)
+        let g = p.grid, sac: Set<String> = ["dura", "csf", "spinal_cord", "cauda_equina"]
+        var worst = 0.0, slices = 0
+        let ends = Int((6 / voxel).rounded(.up))
+        for k in ends..<(g.nz - ends) {
+            var sum = SIMD2<Double>.zero, n = 0.0
+            for j in 0..<g.ny { for i in 0..<g.nx where sac.contains(p.legend[p.labels[(k * g.ny + j) * g.nx + i]] ?? "") {
+                let w = g.world(SIMD3(Double(i), Double(j), Double(k))) * 1000
+                sum += SIMD2(w.x, w.y); n += 1
+            } }
+            guard n > 0 else { continue }
+            slices += 1
+            let z = (g.world(SIMD3(0, 0, Double(k))) * 1000).z
+            let c = line2.point(atZ: z).centre
+            let d = sum / n - SIMD2(c.x, c.y)
+            worst = max(worst, (d * d).sum().squareRoot())
+        }
+        XCTAssertGreaterThan(slices, (g.nz - 2 * ends) / 2, "\(file) \(level): the sac spans the crop", file: testFile, line: line)
+        XCTAssertLessThan(worst, 4, "\(file) \(level): sac centroid off the centreline", file: testFile, line: line)
+    }
+
+    /// A level cut by the image edge is refused with the edge named and the complete
+    /// levels listed; allowed, it carries the warning.
+    func testLevelCutByTheImageEdge() throws {
+        let seg = try Self.syntheticSegmentation(orientation: [1, 0, 0, 0, 1, 0, 0, 0, 1], datatype: "uint8")
+        var o = SegmentationImportOptions()
+        o.level = "T12"; o.voxelMm = 1.5
+        assertPhantomInputError("T12 (label 32) is cut by the image edge: its voxels reach the superior edge (voxel index k = 39, the last plane)") {
+            _ = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o)
+        }
+        assertPhantomInputError("complete levels in this image: L1;") { _ = try SegmentationImporter.makePhantom(segmentation: seg, ct: nil, options: o) }
+        // The same in LPS storage: the edge is named by its anatomical direction.
+        let lps = try Self.syntheticSegmentation(orientation: [-1, 0, 0, 0, -1, 0, 0, 0, 1], datatype: "uint8")
+        o.level = "L2"
+        assertPhantomInputError("inferior edge (voxel index k = 0, the first plane)") { _ = try SegmentationImporter.makePhantom(segmentation: lps, ct: nil, options: o) }
+        let faces = ImageEdgeContact.faces(lo: SIMD3(0, 3, 3), hi: SIMD3(5, 39, 5), of: lps)
+        XCTAssertEqual(faces, ["right edge (voxel index i = 0, the first plane)", "posterior edge (voxel index j = 39, the last plane)"])
+        XCTAssertEqual(ImageEdgeContact.completeLevels(in: try SegmentationLabelMap(seg, context: "syn"), scheme: .totalsegmentator), ["L1"])
+    }
+
+    func testLevelSpecifications() throws {
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "T12-L2"), ["T12", "L1", "L2"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "l2-t12"), ["T12", "L1", "L2"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "L3, L1,L1-L2"), ["L1", "L2", "L3"])
+        XCTAssertEqual(try SegmentationLabelScheme.levels(from: "C7-T1"), ["C7", "T1"])
+        for bad in ["", "L6", "L1-", "L1--L2", "S1", "L1,,L2", "T1-L2-L3"] {
+            assertPhantomInputError("--levels '\(bad)' is invalid") { _ = try SegmentationLabelScheme.levels(from: bad) }
+        }
+    }
+
+    // One test per complete level of the shared files (T12 and T11 touch the image edge).
+    func testSharedExampleL1() throws { try assertCompleteLevelImports("totalseg-example-seg.nii.gz", "L1") }
+    func testSharedLumbarL1() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L1") }
+    func testSharedLumbarL2() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L2") }
+    func testSharedLumbarL3() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L3") }
+    func testSharedLumbarL4() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L4") }
+    /// L5: the canal bends 30-40 degrees backwards into the sacrum; the centreline follows it.
+    func testSharedLumbarL5() throws { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", "L5") }
+
+    /// Every complete level at 1 mm and 0.5 mm (long: up to a few minutes per level in a debug build).
+    func testEveryCompleteLevelImportsWithACleanAuditAtFineVoxels() throws {
+        guard ProcessInfo.processInfo.environment["ABLASIM_LONG_TESTS"] == "1" else { throw XCTSkip("set ABLASIM_LONG_TESTS=1") }
+        for voxel in [1.0, 0.5] {
+            try assertCompleteLevelImports("totalseg-example-seg.nii.gz", "L1", voxel: voxel)
+            for level in ["L1", "L2", "L3", "L4", "L5"] { try assertCompleteLevelImports("totalseg-lumbar-seg.nii.gz", level, voxel: voxel) }
+        }
+    }
+
+    /// A sharp lumbosacral-like bend (the foramen moves 22 mm forwards over one level, then
+    /// 5 and 3 mm): the Hermite centreline passes through every foramen and turns with it.
+    func testCentrelineFollowsASharpBend() throws {
+        let sections: [(z: Double, y: Double)] = [(-60, -20), (-30, 2), (0, 7), (30, 10)]
+        let levels = sections.enumerated().map { n, c in
+            SpinalCanalCentreline.Level(label: 30 + n, sections: [.init(z: c.z - 1, centre: SIMD2(0, c.y), halfWidth: 8, halfDepth: 7),
+                                                                  .init(z: c.z + 1, centre: SIMD2(0, c.y), halfWidth: 8, halfDepth: 7)], z: c.z)
+        }
+        let knots = SpinalCanalCentreline.knots(of: levels)
+        let line = SpinalCanalCentreline(levels: levels, knots: knots, axes: levels.map { ($0.z, 8.0, 7.0) })
+        for c in sections { XCTAssertEqual(line.point(atZ: c.z).centre.y, c.y, accuracy: 1e-9) }
+        // Inner tangent: the three-point slope (equal spacing: the mean of the two secants).
+        XCTAssertEqual(knots[1].slope.y, (22.0 / 30 + 5.0 / 30) / 2, accuracy: 1e-12)
+        // Continuous tangent across a knot, and monotone between knots of a monotone stack.
+        let below = line.point(atZ: -30 - 1e-6).tangent, above = line.point(atZ: -30 + 1e-6).tangent
+        XCTAssertEqual(below.y, above.y, accuracy: 1e-6)
+        var previous = -Double.infinity
+        for z in stride(from: -60.0, through: 30, by: 1) {
+            let y = line.point(atZ: z).centre.y
+            XCTAssertGreaterThanOrEqual(y, previous - 1e-9); previous = y
         }
     }
 

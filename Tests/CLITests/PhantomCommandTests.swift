@@ -73,15 +73,38 @@ final class PhantomCommandTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let vox = dir.appendingPathComponent("L5.vox").path
-        // L5 at 3 mm: the sac breaks up where the canal turns into the sacrum (a known limit).
-        let refused = try run(["phantom", "import", lumbar, "--level", "L5", "--voxel", "3", "-o", vox], expect: 2).err
-        XCTAssertTrue(refused.contains("fails the anatomy audit") && refused.contains("sac-one-tube") && refused.contains("--force"), refused)
+        let vox = dir.appendingPathComponent("L2.vox").path
+        // L2 at 4 mm: the grid cannot resolve the 3.6 mm root in its foramen, and the root
+        // site lands in the dura.
+        let refused = try run(["phantom", "import", lumbar, "--level", "L2", "--voxel", "4", "-o", vox], expect: 2).err
+        XCTAssertTrue(refused.contains("fails the anatomy audit") && refused.contains("landmark-tissue") && refused.contains("--force"), refused)
         XCTAssertFalse(FileManager.default.fileExists(atPath: vox), "nothing written")
-        let forced = try run(["phantom", "import", lumbar, "--level", "L5", "--voxel", "3", "-o", vox, "--force"], expect: 0).err
+        let forced = try run(["phantom", "import", lumbar, "--level", "L2", "--voxel", "4", "-o", vox, "--force"], expect: 0).err
         XCTAssertTrue(forced.contains("warning: the anatomy audit failed"), forced)
         let info = try run(["phantom", "info", vox], expect: 0).out
         XCTAssertTrue(info.contains("anatomy audit: FAILED") && info.contains("written despite a failed audit (--force)"), info)
+        // T12 reaches the top slice of the lumbar file: refused with the level, the edge and
+        // the complete levels; with --force written, the contact stored as a warning.
+        let t12 = dir.appendingPathComponent("T12.vox").path
+        let cut = try run(["phantom", "import", lumbar, "--level", "T12", "--voxel", "3", "-o", t12], expect: 2).err
+        XCTAssertTrue(cut.contains("T12 (label 32) is cut by the image edge") && cut.contains("superior edge (voxel index k = 111")
+                      && cut.contains("complete levels in this image: L5, L4, L3, L2, L1"), cut)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t12), "nothing written")
+        let cutForced = try run(["phantom", "import", lumbar, "--level", "T12", "--voxel", "3", "-o", t12, "--force"], expect: 0).err
+        XCTAssertTrue(cutForced.contains("warning: level-cut-by-edge"), cutForced)
+        XCTAssertTrue(try run(["phantom", "info", t12], expect: 0).out.contains("level-cut-by-edge: T12"))
+        // Several levels, one file each; every option checked before anything is written.
+        let pattern = dir.appendingPathComponent("lvl-{level}.vox").path
+        let several = try run(["phantom", "import", lumbar, "--levels", "L5-L4", "--voxel", "3", "-o", pattern], expect: 0).out
+        XCTAssertTrue(several.contains("lvl-L4.vox") && several.contains("lvl-L5.vox"), several)
+        XCTAssertTrue(try run(["phantom", "info", pattern.replacingOccurrences(of: "{level}", with: "L5")], expect: 0).out.contains("phantom L5-real"))
+        let noPattern = try run(["phantom", "import", lumbar, "--levels", "L4,L5", "-o", dir.appendingPathComponent("one.vox").path], expect: 2).err
+        XCTAssertTrue(noPattern.contains("must contain {level}"), noPattern)
+        let badSpec = try run(["phantom", "import", lumbar, "--levels", "L4-S1", "-o", pattern], expect: 2).err
+        XCTAssertTrue(badSpec.contains("--levels 'L4-S1' is invalid at 'L4-S1'"), badSpec)
+        let both = try run(["phantom", "import", lumbar, "--level", "L1", "--levels", "L4", "-o", pattern], expect: 2).err
+        XCTAssertTrue(both.contains("either --level or --levels"), both)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("one.vox").path))
         let ct = try run(["phantom", "import", folder.appendingPathComponent("totalseg-example-ct.nii.gz").path, "-o", vox + "2"], expect: 2).err
         XCTAssertTrue(ct.contains("this looks like a CT"), ct)
     }
