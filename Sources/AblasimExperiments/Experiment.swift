@@ -20,6 +20,8 @@ public struct Experiment: Sendable {
         case lesionVolume = "lesion_volume"
         /// Peak temperature at a named site [C].
         case siteMax = "site_max"
+        /// Lowest temperature at a named site [C] (cryo).
+        case siteMin = "site_min"
         /// Energy delivered by all channels [J].
         case energy
         /// A tissue property of the model (for property-range checks) in its file unit.
@@ -40,6 +42,11 @@ public struct Experiment: Sendable {
     public var quickScenario: [ScenarioYAML.Entry] = []
     public var quantity: Quantity
     public var criterion: LesionMeasure.Criterion
+    /// Lesion measures about the centre axis of all applicators (a multi-probe array)
+    /// instead of the first applicator's (`measure.about: array`).
+    public var aboutArray = false
+    /// Width as the mean over directions or the largest diameter (`measure.width: mean|max`).
+    public var widthStatistic = LesionMeasure.WidthStatistic.mean
     /// Named site (site_max) or tissue.property (tissue_property).
     public var target: String?
     public var published: Double?
@@ -152,9 +159,19 @@ public struct Experiment: Sendable {
         guard (combination == nil) == reference.isEmpty else {
             throw SimulationError.invalidInput("\(at(measureNode)): measure.combine and the reference run go together: give both or neither")
         }
-        if quantity == .siteMax {
+        var aboutArray = false
+        if let a = measure["about"]?.string {
+            guard a == "first" || a == "array" else { throw SimulationError.invalidInput("\(at(measureNode)): measure.about must be first (the first applicator's axis) or array (the centre axis of all applicators)") }
+            aboutArray = a == "array"
+        }
+        var widthStatistic = LesionMeasure.WidthStatistic.mean
+        if let w = measure["width"]?.string {
+            guard let k = LesionMeasure.WidthStatistic(rawValue: w) else { throw SimulationError.invalidInput("\(at(measureNode)): measure.width must be mean (over directions across the shaft) or max (the longest diameter)") }
+            widthStatistic = k
+        }
+        if quantity == .siteMax || quantity == .siteMin {
             guard let t = target, phantom.sites.contains(where: { $0.name == t }) else {
-                throw SimulationError.invalidInput("\(at(measureNode)): site_max needs measure.target naming one of the phantom's sites (\(phantom.sites.map(\.name).joined(separator: ", ")))")
+                throw SimulationError.invalidInput("\(at(measureNode)): \(quantity.rawValue) needs measure.target naming one of the phantom's sites (\(phantom.sites.map(\.name).joined(separator: ", ")))")
             }
         }
         if quantity == .tissueProperty {
@@ -182,6 +199,8 @@ public struct Experiment: Sendable {
                           target: target, published: try number("value"), low: low, high: high, unit: unit, publishedText: pubText)
         e.reference = reference
         e.combination = combination
+        e.aboutArray = aboutArray
+        e.widthStatistic = widthStatistic
         return e
     }
 

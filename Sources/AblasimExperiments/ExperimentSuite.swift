@@ -59,8 +59,13 @@ public enum ExperimentSuite {
         let value: Double
         func axis() throws -> LesionMeasure {
             guard let p = summary.probes.first else { throw SimulationError.invalidInput("\(e.file): the scenario places no applicator to measure along") }
-            let tip = SIMD3(p.tipMm[0], p.tipMm[1], p.tipMm[2]) / 1000, entry = SIMD3(p.entryMm[0], p.entryMm[1], p.entryMm[2]) / 1000
-            return LesionMeasure(tip: tip, entry: entry, criterion: e.criterion)
+            // The first applicator's axis, or the centroid axis of all of them.
+            let used = e.aboutArray ? summary.probes : [p]
+            let tip = used.map { SIMD3($0.tipMm[0], $0.tipMm[1], $0.tipMm[2]) }.reduce(.zero, +) / (1000 * Double(used.count))
+            let entry = used.map { SIMD3($0.entryMm[0], $0.entryMm[1], $0.entryMm[2]) }.reduce(.zero, +) / (1000 * Double(used.count))
+            var m = LesionMeasure(tip: tip, entry: entry, criterion: e.criterion)
+            m.widthStatistic = e.widthStatistic
+            return m
         }
         let reach = 0.5 * Double(max(phantom.grid.nx, phantom.grid.ny, phantom.grid.nz)) * phantom.grid.spacing.x
         switch e.quantity {
@@ -82,6 +87,11 @@ public enum ExperimentSuite {
                 throw SimulationError.invalidInput("\(e.file): site '\(e.target ?? "")' has no thermocouple")
             }
             value = tc.tMaxC
+        case .siteMin:
+            guard let tc = summary.thermocouples.first(where: { $0.name == e.target }) else {
+                throw SimulationError.invalidInput("\(e.file): site '\(e.target ?? "")' has no thermocouple")
+            }
+            value = tc.tMinC
         case .energy:
             value = summary.probes.map(\.energyJ).reduce(0, +)
         case .tissueProperty:

@@ -16,14 +16,21 @@ public struct LesionMeasure: Sendable {
         case isotherm(Double)
         /// Arrhenius damage Omega at or above 1.
         case omega
+        /// Lowest temperature at or below this [C] (cryo: the ice edge 0 C, lethal -20/-30/-40 C).
+        case coldIsotherm(Double)
 
         public init(text: String) throws {
             if text == "omega" { self = .omega; return }
+            if text.hasPrefix("tmin"), let c = Double(text.dropFirst(4)), c.isFinite, (-196...0).contains(c) { self = .coldIsotherm(c); return }
             if text.hasPrefix("t"), let c = Double(text.dropFirst()), c.isFinite, (30...200).contains(c) { self = .isotherm(c); return }
-            throw CoreError("lesion criterion '\(text)' is not valid; use tNN (a T_max isotherm in C, e.g. t50, t60) or omega")
+            throw CoreError("lesion criterion '\(text)' is not valid; use tNN (a T_max isotherm in C, e.g. t50, t60), omega, or tminNN (a T_min isotherm in C from -196 to 0, e.g. tmin-30)")
         }
         public var text: String {
-            switch self { case .isotherm(let c): return "t" + SafetyText.number(c); case .omega: return "omega" }
+            switch self {
+            case .isotherm(let c): return "t" + SafetyText.number(c)
+            case .omega: return "omega"
+            case .coldIsotherm(let c): return "tmin" + SafetyText.number(c)
+            }
         }
     }
 
@@ -31,6 +38,10 @@ public struct LesionMeasure: Sendable {
     public var tip: SIMD3<Double>
     public var entry: SIMD3<Double>
     public var criterion: Criterion
+    /// How the width combines the direction pairs: their mean (a round lesion's diameter),
+    /// or the largest (an elongated or multi-probe lesion's longest diameter).
+    public enum WidthStatistic: String, Sendable { case mean, max }
+    public var widthStatistic = WidthStatistic.mean
 
     public init(tip: SIMD3<Double>, entry: SIMD3<Double>, criterion: Criterion) {
         self.tip = tip; self.entry = entry; self.criterion = criterion
@@ -42,10 +53,12 @@ public struct LesionMeasure: Sendable {
         switch criterion {
         case .isotherm: return solver.tMax.trilinear(at: q)
         case .omega: return solver.omega.trilinear(at: q)
+        // Negated, so that inside is above the threshold for every criterion.
+        case .coldIsotherm: return -solver.tMin.trilinear(at: q)
         }
     }
     private var threshold: Double {
-        switch criterion { case .isotherm(let c): return c; case .omega: return 1 }
+        switch criterion { case .isotherm(let c): return c; case .omega: return 1; case .coldIsotherm(let c): return -c }
     }
 
     /// Unit vector from the tip back along the shaft, and two unit vectors across it.
@@ -81,17 +94,19 @@ public struct LesionMeasure: Sendable {
     static let directions = 16
 
     /// Width across the shaft at axial position `s` [m] from the tip (positive toward the
-    /// entry): the mean over opposite direction pairs of the two edge distances.
+    /// entry): the mean (or largest, `widthStatistic`) over opposite direction pairs of the
+    /// two edge distances.
     public func width(_ solver: PennesSolver<Float>, at s: Double, reach: Double) -> Double {
         let (u, a, b) = frame
         let centre = tip + s * u
-        var total = 0.0
+        var total = 0.0, largest = 0.0
         for n in 0..<(Self.directions / 2) {
             let angle = Double(n) * 2 * Double.pi / Double(Self.directions)
             let d = cos(angle) * a + sin(angle) * b
-            total += edge(solver, from: centre, along: d, reach: reach) + edge(solver, from: centre, along: -d, reach: reach)
+            let w = edge(solver, from: centre, along: d, reach: reach) + edge(solver, from: centre, along: -d, reach: reach)
+            total += w; largest = Swift.max(largest, w)
         }
-        return total / Double(Self.directions / 2)
+        return widthStatistic == .max ? largest : total / Double(Self.directions / 2)
     }
 
     /// The largest width over axial positions from `from` to `to` [m] (step a quarter
@@ -133,6 +148,7 @@ public struct LesionMeasure: Sendable {
             switch criterion {
             case .isotherm: v = Double(solver.tMax[i, j, k])
             case .omega: v = solver.omega[i, j, k]
+            case .coldIsotherm: v = -Double(solver.tMin[i, j, k])
             }
             if v >= threshold { n += 1 }
         } } }

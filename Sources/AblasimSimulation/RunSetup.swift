@@ -95,20 +95,10 @@ public struct RunSetup {
             probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel))
             tips.append(phantom.grid.index(axis.tip))
         case .cryo:
-            // Explicit trajectories set the number of cryoprobes; otherwise cryo.probes does.
-            let count = scenario.trajectories.isEmpty ? scenario.cryo.probes : scenario.trajectories.count
-            let named = try applicatorAxes(phantom: phantom, scenario: scenario, count: count, radius: cryoProbeRadius, kind: "cryoprobe")
-            let axes = named.map(\.axis)
-            let phases = try rethrowInput { try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin) }
-            let sts = try rethrowInput { scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil }
-            let settings = CryoSettings(protocolPhases: phases, superTimeStepping: sts)
-            let cryo = try rethrowInput { try Cryoablation.install(probes: axes, settings: settings, into: &model) }
-            sources.append(cryo)
-            let channels = cryo.channelSamples().map(\.channel)
-            for (c, a) in axes.enumerated() {
-                probes.append(summaryProbe(a, name: scenario.trajectories.isEmpty ? "cryo\(c + 1)" : named[c].name, channel: channels[c]))
-                tips.append(phantom.grid.index(a.tip))
-            }
+            let cryo = try installCryo(phantom: phantom, scenario: scenario, into: &model)
+            sources.append(cryo.source)
+            probes += cryo.probes
+            tips += cryo.tips
             // The protocol sets the length of a cryo run unless duration_s is given (shorter:
             // the run stops early; longer: the probes are passive after the protocol).
             if !scenario.durationIsExplicit { duration = scenario.cryo.protocolMin.reduce(0, +) * 60 }
@@ -178,8 +168,6 @@ public struct RunSetup {
     static let microwaveShaftRadius = 1.05e-3
     /// Laser: 400 um fibre through an 18 G needle, OD 1.27 mm (Gangi 1997; ISO 9626).
     static let laserNeedleRadius = 0.635e-3
-    /// Cryoprobe: 2.4 mm argon probe (Littrup 2009, calibration-targets.md).
-    static let cryoProbeRadius = 1.2e-3
 
     /// Microwave, laser and cryo applicators: along the explicit trajectories when the
     /// scenario has them (their number must be `count`), otherwise along the pedicle axes:
@@ -202,6 +190,12 @@ public struct RunSetup {
                 throw SimulationError.invalidInput("\(count) applicators cannot be placed along the pedicles: transpedicular placement takes 1 or 2 (one per pedicle); give more with the trajectories key")
             }
         }
+        return try axes(along: planned, phantom: phantom, radius: radius, kind: kind)
+    }
+
+    /// The applicators' axes along planned paths, each shaft checked clear of the canal and
+    /// the nerve roots and of the other shafts.
+    static func axes(along planned: [PlannedTrajectory], phantom: Phantom, radius: Double, kind: String) throws -> [(name: String, axis: ApplicatorAxis)] {
         var owner: [Int: String] = [:]   // shaft voxel -> applicator, to refuse overlapping shafts
         return try planned.map { p in
             let d = p.tip - p.shaftStart

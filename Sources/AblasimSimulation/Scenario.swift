@@ -57,6 +57,23 @@ public struct Scenario: Equatable, Sendable {
         public var protocolMin: [Double] = [10, 8, 10]
         /// RKL1 super-step of the phase-change solver [s]; 0: plain explicit steps (docs/cryo.md).
         public var superStepS: Double = CryoSettings.defaultSuperTimeStepping.superStep
+        /// The probe model: `held` (a surface held at `freezeTempC`) or a `Cryoprobe` preset.
+        public var probe = Cryo.heldProbe
+        /// Held surface temperature of the `held` probe [C].
+        public var freezeTempC = CryoSettings.calibratedFreezeTemperature
+        /// Outer diameter, freezing length and shaft length [mm]; nil: the preset's (held: 2.4 / 35 / 175 mm).
+        public var gaugeMM: Double?
+        public var freezingLengthMM: Double?
+        public var shaftLengthMM: Double?
+        /// Gas-flow presets: film coefficient [W/(m^2 K)] and capacity [W] instead of the preset's.
+        public var filmWM2K: Double?
+        public var capacityW: Double?
+        /// Thaw phases: nil passive (insulated probe), else actively held at this temperature [C].
+        public var thawTempC: Double?
+        /// Multi-probe layout around the first trajectory (or pedicle axis), and its spacing [mm].
+        public var pattern: CryoprobePattern = .none
+        public var spacingMM = 20.0
+        public static let heldProbe = "held"
     }
     /// The outer faces of the phantom (bench conditions: a bath, an ex vivo block in air).
     public struct Boundary: Equatable, Sendable {

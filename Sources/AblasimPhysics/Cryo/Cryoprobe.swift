@@ -101,6 +101,12 @@ public struct Cryoprobe: Equatable, Sendable {
                 "argon-2.4": argon("argon-2.4", 2.4e-3, 35e-3)]
     }()
 
+    /// The `held` probe model's geometry: a 2.4 mm argon probe (Littrup 2009's, the
+    /// calibration of `CryoSettings.calibratedFreezeTemperature`) with a 35 mm freezing zone
+    /// (assumed: its ice ball is about 4-5 cm long, docs/cryo.md).
+    public static let heldDefault = try! Cryoprobe(name: "held", outerDiameter: 2.4e-3, freezingLength: 35e-3,
+                                                  extraction: .isothermal(surfaceTemperature: CryoSettings.calibratedFreezeTemperature))
+
     /// The preset called `name`; a clear error listing the valid names otherwise.
     public static func preset(named name: String) throws -> Cryoprobe {
         guard let p = presets[name] else {

@@ -6,7 +6,7 @@ import AblasimPhysics
 /// the `Scenario` structs' initial values, with their sources; the entries read them.
 extension Scenario {
     public static let registry: [ScenarioParameter] = general + bench + rfParameters + microwaveParameters
-        + laserParameters + cryoParameters + safety
+        + laserParameters + cryoParameters + cryoprobeParameters + safety
 
     /// The entry for `key`, nil for unknown keys (`tissue.*` keys have their own table).
     public static func parameter(_ key: String) -> ScenarioParameter? { registryByKey[key] }
@@ -36,7 +36,7 @@ extension Scenario {
     /// Pedicle placement is used when no explicit trajectories are given, by RF and by
     /// single-applicator modalities (cryo with one probe).
     private static let usesPedicles: @Sendable (Scenario) -> Bool = { s in
-        s.trajectories.isEmpty && (s.modality != .cryo || s.cryo.probes == 1)
+        s.trajectories.isEmpty && (s.modality != .cryo || s.cryo.probes == 1 || s.cryo.pattern != .none)
     }
 
     // MARK: - the entries
@@ -148,8 +148,8 @@ extension Scenario {
     ]
 
     private static let cryoParameters: [P] = [
-        P("cryo.probes", .integer(1...4), doc: "Number of cryoprobes along the pedicle axes (explicit trajectories set it otherwise).",
-          source: "2: one per pedicle", applies: { $0.modality == .cryo && $0.trajectories.isEmpty },
+        P("cryo.probes", .integer(1...4), doc: "Number of cryoprobes along the pedicle axes, or on a line pattern (explicit trajectories set it otherwise).",
+          source: "2: one per pedicle", applies: { $0.modality == .cryo && ($0.trajectories.isEmpty || $0.cryo.pattern == .line) },
           load: { .integer($0.cryo.probes) }, store: { s, v, _ in s.cryo.probes = v.int! }),
         P("cryo.protocol_min", .numbers(0...120, unit: "min"), doc: "Alternating freeze, thaw, freeze, ... phase lengths; at least one > 0.",
           source: "10-8-10 min: a double-freeze protocol (docs/cryo.md)", applies: { $0.modality == .cryo },
