@@ -45,7 +45,7 @@ public struct Experiment: Sendable {
     /// Lesion measures about the centre axis of all applicators (a multi-probe array)
     /// instead of the first applicator's (`measure.about: array`).
     public var aboutArray = false
-    /// Width as the mean over directions or the largest diameter (`measure.width: mean|max`).
+    /// Width as the mean over directions or the largest diameter (`measure.width: mean|feret`).
     public var widthStatistic = LesionMeasure.WidthStatistic.mean
     /// Named site (site_max) or tissue.property (tissue_property).
     public var target: String?
@@ -166,7 +166,7 @@ public struct Experiment: Sendable {
         }
         var widthStatistic = LesionMeasure.WidthStatistic.mean
         if let w = measure["width"]?.string {
-            guard let k = LesionMeasure.WidthStatistic(rawValue: w) else { throw SimulationError.invalidInput("\(at(measureNode)): measure.width must be mean (over directions across the shaft) or max (the longest diameter)") }
+            guard let k = LesionMeasure.WidthStatistic(rawValue: w) else { throw SimulationError.invalidInput("\(at(measureNode)): measure.width must be mean (over directions across the shaft) or feret (the longest caliper diameter of the cross-section)") }
             widthStatistic = k
         }
         if quantity == .siteMax || quantity == .siteMin {

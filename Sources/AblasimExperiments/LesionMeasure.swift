@@ -38,9 +38,11 @@ public struct LesionMeasure: Sendable {
     public var tip: SIMD3<Double>
     public var entry: SIMD3<Double>
     public var criterion: Criterion
-    /// How the width combines the direction pairs: their mean (a round lesion's diameter),
-    /// or the largest (an elongated or multi-probe lesion's longest diameter).
-    public enum WidthStatistic: String, Sendable { case mean, max }
+    /// How the width is taken: the mean over direction pairs of the edge distances from the
+    /// axis (a round lesion's diameter), or the largest caliper (Feret) diameter of the
+    /// cross-section (an elongated or multi-probe lesion's longest diameter, as read on CT
+    /// or a cut face, which need not pass through the axis).
+    public enum WidthStatistic: String, Sendable { case mean, feret }
     public var widthStatistic = WidthStatistic.mean
 
     public init(tip: SIMD3<Double>, entry: SIMD3<Double>, criterion: Criterion) {
@@ -97,16 +99,42 @@ public struct LesionMeasure: Sendable {
     /// entry): the mean (or largest, `widthStatistic`) over opposite direction pairs of the
     /// two edge distances.
     public func width(_ solver: PennesSolver<Float>, at s: Double, reach: Double) -> Double {
+        if widthStatistic == .feret { return feretDiameter(solver, at: s, reach: reach) }
         let (u, a, b) = frame
         let centre = tip + s * u
         var total = 0.0, largest = 0.0
         for n in 0..<(Self.directions / 2) {
             let angle = Double(n) * 2 * Double.pi / Double(Self.directions)
             let d = cos(angle) * a + sin(angle) * b
-            let w = edge(solver, from: centre, along: d, reach: reach) + edge(solver, from: centre, along: -d, reach: reach)
-            total += w; largest = Swift.max(largest, w)
+            total += edge(solver, from: centre, along: d, reach: reach) + edge(solver, from: centre, along: -d, reach: reach)
         }
-        return widthStatistic == .max ? largest : total / Double(Self.directions / 2)
+        return total / Double(Self.directions / 2)
+    }
+
+    /// Largest caliper diameter of the cross-section at `s` [m]: the cross-section sampled on a
+    /// square lattice of half a voxel within `reach` of the axis, and for each of the
+    /// `directions` the spread of the inside samples' projections, plus one lattice step (each
+    /// sample stands for its cell); the largest over directions. Resolution: half a voxel.
+    func feretDiameter(_ solver: PennesSolver<Float>, at s: Double, reach: Double) -> Double {
+        let (u, a, b) = frame
+        let centre = tip + s * u
+        let step = solver.grid.spacing.min() / 2
+        let n = Int((reach / step).rounded(.up))
+        let angles = (0..<Self.directions).map { Double($0) * Double.pi / Double(Self.directions) }
+        var lo = [Double](repeating: .infinity, count: angles.count), hi = [Double](repeating: -.infinity, count: angles.count)
+        for i in -n...n {
+            for j in -n...n {
+                let x = Double(i) * step, y = Double(j) * step
+                guard value(solver, centre + x * a + y * b) >= threshold else { continue }
+                for (m, t) in angles.enumerated() {
+                    let p = x * cos(t) + y * sin(t)
+                    lo[m] = Swift.min(lo[m], p); hi[m] = Swift.max(hi[m], p)
+                }
+            }
+        }
+        var largest = 0.0
+        for m in angles.indices where hi[m] >= lo[m] { largest = Swift.max(largest, hi[m] - lo[m] + step) }
+        return largest
     }
 
     /// The largest width over axial positions from `from` to `to` [m] (step a quarter
