@@ -22,6 +22,9 @@ public struct Experiment: Sendable {
         case siteMax = "site_max"
         /// Lowest temperature at a named site [C] (cryo).
         case siteMin = "site_min"
+        /// Half the difference of the widths at `criterion` and at `inner`, at the largest
+        /// cross-section [mm]: how far one isotherm lies inside another (cryo: -40 C inside 0 C).
+        case isothermGap = "isotherm_gap"
         /// Energy delivered by all channels [J].
         case energy
         /// A tissue property of the model (for property-range checks) in its file unit.
@@ -47,6 +50,8 @@ public struct Experiment: Sendable {
     public var aboutArray = false
     /// Width as the mean over directions or the largest diameter (`measure.width: mean|feret`).
     public var widthStatistic = LesionMeasure.WidthStatistic.mean
+    /// The inner isotherm of `isotherm_gap` (`measure.inner`).
+    public var inner: LesionMeasure.Criterion?
     /// Named site (site_max) or tissue.property (tissue_property).
     public var target: String?
     public var published: Double?
@@ -159,6 +164,13 @@ public struct Experiment: Sendable {
         guard (combination == nil) == reference.isEmpty else {
             throw SimulationError.invalidInput("\(at(measureNode)): measure.combine and the reference run go together: give both or neither")
         }
+        var inner: LesionMeasure.Criterion? = nil
+        if let t = measure["inner"]?.string {
+            do { inner = try LesionMeasure.Criterion(text: t) } catch let e as CoreError { throw SimulationError.invalidInput("\(at(measureNode)): measure.inner: \(e.description)") }
+        }
+        guard (quantity == .isothermGap) == (inner != nil) else {
+            throw SimulationError.invalidInput("\(at(measureNode)): isotherm_gap and measure.inner go together (the inner isotherm, e.g. tmin-40)")
+        }
         var aboutArray = false
         if let a = measure["about"]?.string {
             guard a == "first" || a == "array" else { throw SimulationError.invalidInput("\(at(measureNode)): measure.about must be first (the first applicator's axis) or array (the centre axis of all applicators)") }
@@ -201,6 +213,7 @@ public struct Experiment: Sendable {
         e.combination = combination
         e.aboutArray = aboutArray
         e.widthStatistic = widthStatistic
+        e.inner = inner
         return e
     }
 

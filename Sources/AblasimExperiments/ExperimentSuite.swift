@@ -80,6 +80,14 @@ public enum ExperimentSuite {
             let l = m.length(solver, radius: 1.5 * phantom.grid.spacing.x, centre: w.at, reach: reach)
             value = (e.quantity == .lesionLength ? l.length : l.beyondTip) * 1000
             detail = String(format: "width %.2f mm at %.1f mm behind the tip", w.width * 1000, w.at * 1000)
+        case .isothermGap:
+            let outer = try axis()
+            var inner = outer
+            inner.criterion = e.inner!
+            let w = outer.largestWidth(solver, from: -0.005, to: 0.03, reach: reach)
+            let wi = inner.width(solver, at: w.at, reach: reach)
+            value = (w.width - wi) / 2 * 1000
+            detail = String(format: "%@ width %.1f mm, %@ width %.1f mm, %.1f mm behind the tip", e.criterion.text, w.width * 1000, e.inner!.text, wi * 1000, w.at * 1000)
         case .lesionVolume:
             value = try axis().volume(solver) * 1e6
         case .siteMax:
@@ -115,6 +123,7 @@ public enum ExperimentSuite {
     /// The measured quantity, with the lesion edge criterion where there is one.
     static func quantityText(_ e: Experiment) -> String {
         let lesion: [Experiment.Quantity] = [.lesionWidth, .lesionLength, .lesionVolume, .beyondTip]
+        if let inner = e.inner { return e.quantity.rawValue + " (\(inner.text) inside \(e.criterion.text))" }
         return e.quantity.rawValue + (lesion.contains(e.quantity) ? " (\(e.criterion.text))" : "")
     }
     static func band(_ e: Experiment) -> String { "[\(SafetyText.number(e.low)), \(SafetyText.number(e.high))]" }
