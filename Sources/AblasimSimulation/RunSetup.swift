@@ -168,6 +168,8 @@ public struct RunSetup {
     static let microwaveShaftRadius = 1.05e-3
     /// Laser: 400 um fibre through an 18 G needle, OD 1.27 mm (Gangi 1997; ISO 9626).
     static let laserNeedleRadius = 0.635e-3
+    /// Cryoprobe: the held model's 2.4 mm argon probe (Littrup 2009, calibration-targets.md).
+    static let cryoProbeRadius = Cryoprobe.heldDefault.radius
 
     /// Microwave, laser and cryo applicators: along the explicit trajectories when the
     /// scenario has them (their number must be `count`), otherwise along the pedicle axes:

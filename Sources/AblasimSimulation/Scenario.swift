@@ -58,7 +58,9 @@ public struct Scenario: Equatable, Sendable {
         /// RKL1 super-step of the phase-change solver [s]; 0: plain explicit steps (docs/cryo.md).
         public var superStepS: Double = CryoSettings.defaultSuperTimeStepping.superStep
         /// The probe model: `held` (a surface held at `freezeTempC`) or a `Cryoprobe` preset.
-        public var probe = Cryo.heldProbe
+        /// argon-2.4: a gas-flow probe whose wall follows its heat load, so that several probes
+        /// interact (docs/cryo.md, "Multi-probe interaction"); Littrup 2009's 2.4 mm gauge.
+        public var probe = Cryo.defaultProbe
         /// Held surface temperature of the `held` probe [C].
         public var freezeTempC = CryoSettings.calibratedFreezeTemperature
         /// Outer diameter, freezing length and shaft length [mm]; nil: the preset's (held: 2.4 / 35 / 175 mm).
@@ -74,6 +76,7 @@ public struct Scenario: Equatable, Sendable {
         public var pattern: CryoprobePattern = .none
         public var spacingMM = 20.0
         public static let heldProbe = "held"
+        public static let defaultProbe = "argon-2.4"
     }
     /// The outer faces of the phantom (bench conditions: a bath, an ex vivo block in air).
     public struct Boundary: Equatable, Sendable {

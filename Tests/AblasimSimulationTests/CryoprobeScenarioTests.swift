@@ -22,7 +22,7 @@ final class CryoprobeScenarioTests: XCTestCase {
     }
 
     func testKeysDescribeTheProbe() throws {
-        let held = try RunSetup.cryoprobe(for: Self.cryo([("cryo.freeze_temp_c", "-120")]))
+        let held = try RunSetup.cryoprobe(for: Self.cryo([("cryo.probe", "held"), ("cryo.freeze_temp_c", "-120")]))
         XCTAssertEqual(held.outerDiameter, 2.4e-3); XCTAssertEqual(held.freezingLength, 35e-3)
         XCTAssertEqual(held.extraction, .isothermal(surfaceTemperature: -120))
         let p = try RunSetup.cryoprobe(for: Self.cryo([("cryo.probe", "argon-1.7"), ("cryo.gauge_mm", "1.5"), ("cryo.freezing_length_mm", "20"),
@@ -36,20 +36,21 @@ final class CryoprobeScenarioTests: XCTestCase {
         }
         XCTAssertTrue(message([("cryo.probe", "argon-2.4"), ("cryo.shaft_length_mm", "30")])
             .contains("the freezing length of cryo.probe = argon-2.4 (35 mm) is longer than cryo.shaft_length_mm (30 mm)"))
-        XCTAssertTrue(message([("cryo.capacity_w", "5")]).contains("cryo.capacity_w is set but cryo.probe = held"))
+        XCTAssertTrue(message([("cryo.probe", "held"), ("cryo.capacity_w", "5")]).contains("cryo.capacity_w is set but cryo.probe = held"))
+        XCTAssertEqual(try RunSetup.cryoprobe(for: Self.cryo([])), Cryoprobe.presets[Scenario.Cryo.defaultProbe], "the default probe")
     }
 
     /// The held probe placed through the described-probe path paints the same voxels and
     /// gives the same temperatures as the engine's former install (the default run).
     func testHeldProbeMatchesThePreviousInstallBitwise() throws {
         let phantom = try Self.gel(size: 24)
-        let s = try Self.cryo([("cryo.protocol_min", "1,0.5,1")])
+        let s = try Self.cryo([("cryo.probe", "held"), ("cryo.protocol_min", "1,0.5,1")])
         let run = try ScenarioRun(phantom: phantom, scenario: s, executor: SlabExecutor(threads: 1))
         var model = try ThermalModel(grid: phantom.grid, labels: phantom.labels, legend: phantom.legend, table: RunSetup.tissueTable(for: phantom, scenario: s))
         let axis = try ApplicatorAxis(tip: SIMD3(0, 0, -0.008), direction: SIMD3(0, 0, -1), radius: 1.2e-3)
         let settings = CryoSettings(protocolPhases: try CryoProtocol.alternating(minutes: [1, 0.5, 1]))
         let old = try Cryoablation.install(probes: [axis], settings: settings, into: &model)
-        let solver = try model.makeSolver(Float.self, initialTemperature: 37, executor: SlabExecutor(threads: 1))
+        let solver = try model.makeSolver(Float.self, boundary: s.boundary.outerBoundary, initialTemperature: 37, executor: SlabExecutor(threads: 1))
         let new = run.simulation.solver
         XCTAssertEqual(solver.codes.base, new.codes.base, "same probe voxels and materials")
         for _ in 0..<8 {

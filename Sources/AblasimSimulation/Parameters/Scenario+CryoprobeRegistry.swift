@@ -18,7 +18,7 @@ extension Scenario {
         return [
             P("cryo.probe", .choice([Cryo.heldProbe] + Cryoprobe.presets.keys.sorted()),
               doc: "Probe model: held (surface held at cryo.freeze_temp_c) or an argon gas-flow preset (film to the gas, capacity; docs/cryo.md).",
-              source: "held at -90 C: calibrated on Littrup 2009's single 2.4 mm probe (docs/cryo.md)", applies: isCryo,
+              source: "argon-2.4: film-limited probe, 1-4 probe gel experiments of Littrup 2009 inside their bands (docs/cryo.md)", applies: isCryo,
               load: { .text($0.cryo.probe) }, store: { s, v, _ in s.cryo.probe = v.string! }),
             P("cryo.freeze_temp_c", .number(-196 ... -40, unit: "C"), doc: "Surface temperature of a held probe during a freeze.",
               source: "-90 C: CryoSettings.calibratedFreezeTemperature (docs/cryo.md)", applies: isHeld,
