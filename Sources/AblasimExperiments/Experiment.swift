@@ -20,6 +20,11 @@ public struct Experiment: Sendable {
         case lesionVolume = "lesion_volume"
         /// Peak temperature at a named site [C].
         case siteMax = "site_max"
+        /// Lowest temperature at a named site [C] (cryo).
+        case siteMin = "site_min"
+        /// Half the difference of the widths at `criterion` and at `inner`, at the largest
+        /// cross-section [mm]: how far one isotherm lies inside another (cryo: -40 C inside 0 C).
+        case isothermGap = "isotherm_gap"
         /// Energy delivered by all channels [J].
         case energy
         /// A tissue property of the model (for property-range checks) in its file unit.
@@ -42,6 +47,13 @@ public struct Experiment: Sendable {
     public var quickScenario: [ScenarioYAML.Entry] = []
     public var quantity: Quantity
     public var criterion: LesionMeasure.Criterion
+    /// Lesion measures about the centre axis of all applicators (a multi-probe array)
+    /// instead of the first applicator's (`measure.about: array`).
+    public var aboutArray = false
+    /// Width as the mean over directions or the largest diameter (`measure.width: mean|feret`).
+    public var widthStatistic = LesionMeasure.WidthStatistic.mean
+    /// The inner isotherm of `isotherm_gap` (`measure.inner`).
+    public var inner: LesionMeasure.Criterion?
     /// Named site (site_max) or tissue.property (tissue_property).
     public var target: String?
     public var published: Double?
@@ -166,9 +178,26 @@ public struct Experiment: Sendable {
         guard (combination == nil) == reference.isEmpty else {
             throw SimulationError.invalidInput("\(at(measureNode)): measure.combine and the reference run go together: give both or neither")
         }
-        if quantity == .siteMax {
+        var inner: LesionMeasure.Criterion? = nil
+        if let t = measure["inner"]?.string {
+            do { inner = try LesionMeasure.Criterion(text: t) } catch let e as CoreError { throw SimulationError.invalidInput("\(at(measureNode)): measure.inner: \(e.description)") }
+        }
+        guard (quantity == .isothermGap) == (inner != nil) else {
+            throw SimulationError.invalidInput("\(at(measureNode)): isotherm_gap and measure.inner go together (the inner isotherm, e.g. tmin-40)")
+        }
+        var aboutArray = false
+        if let a = measure["about"]?.string {
+            guard a == "first" || a == "array" else { throw SimulationError.invalidInput("\(at(measureNode)): measure.about must be first (the first applicator's axis) or array (the centre axis of all applicators)") }
+            aboutArray = a == "array"
+        }
+        var widthStatistic = LesionMeasure.WidthStatistic.mean
+        if let w = measure["width"]?.string {
+            guard let k = LesionMeasure.WidthStatistic(rawValue: w) else { throw SimulationError.invalidInput("\(at(measureNode)): measure.width must be mean (over directions across the shaft) or feret (the longest caliper diameter of the cross-section)") }
+            widthStatistic = k
+        }
+        if quantity == .siteMax || quantity == .siteMin {
             guard let t = target, siteNames.contains(t) else {
-                throw SimulationError.invalidInput("\(at(measureNode)): site_max needs measure.target naming one of the phantom's sites (\(siteNames.joined(separator: ", ")))")
+                throw SimulationError.invalidInput("\(at(measureNode)): \(quantity.rawValue) needs measure.target naming one of the phantom's sites (\(siteNames.joined(separator: ", ")))")
             }
         }
         if quantity == .tissueProperty {
@@ -197,6 +226,9 @@ public struct Experiment: Sendable {
         e.reference = reference
         e.combination = combination
         e.vertebra = vertebra
+        e.aboutArray = aboutArray
+        e.widthStatistic = widthStatistic
+        e.inner = inner
         return e
     }
 

@@ -59,8 +59,13 @@ public enum ExperimentSuite {
         let value: Double
         func axis() throws -> LesionMeasure {
             guard let p = summary.probes.first else { throw SimulationError.invalidInput("\(e.file): the scenario places no applicator to measure along") }
-            let tip = SIMD3(p.tipMm[0], p.tipMm[1], p.tipMm[2]) / 1000, entry = SIMD3(p.entryMm[0], p.entryMm[1], p.entryMm[2]) / 1000
-            return LesionMeasure(tip: tip, entry: entry, criterion: e.criterion)
+            // The first applicator's axis, or the centroid axis of all of them.
+            let used = e.aboutArray ? summary.probes : [p]
+            let tip = used.map { SIMD3($0.tipMm[0], $0.tipMm[1], $0.tipMm[2]) }.reduce(.zero, +) / (1000 * Double(used.count))
+            let entry = used.map { SIMD3($0.entryMm[0], $0.entryMm[1], $0.entryMm[2]) }.reduce(.zero, +) / (1000 * Double(used.count))
+            var m = LesionMeasure(tip: tip, entry: entry, criterion: e.criterion)
+            m.widthStatistic = e.widthStatistic
+            return m
         }
         let reach = 0.5 * Double(max(phantom.grid.nx, phantom.grid.ny, phantom.grid.nz)) * phantom.grid.spacing.x
         switch e.quantity {
@@ -75,6 +80,14 @@ public enum ExperimentSuite {
             let l = m.length(solver, radius: 1.5 * phantom.grid.spacing.x, centre: w.at, reach: reach)
             value = (e.quantity == .lesionLength ? l.length : l.beyondTip) * 1000
             detail = String(format: "width %.2f mm at %.1f mm behind the tip", w.width * 1000, w.at * 1000)
+        case .isothermGap:
+            let outer = try axis()
+            var inner = outer
+            inner.criterion = e.inner!
+            let w = outer.largestWidth(solver, from: -0.005, to: 0.03, reach: reach)
+            let wi = inner.width(solver, at: w.at, reach: reach)
+            value = (w.width - wi) / 2 * 1000
+            detail = String(format: "%@ width %.1f mm, %@ width %.1f mm, %.1f mm behind the tip", e.criterion.text, w.width * 1000, e.inner!.text, wi * 1000, w.at * 1000)
         case .lesionVolume:
             value = try axis().volume(solver) * 1e6
         case .siteMax:
@@ -82,6 +95,11 @@ public enum ExperimentSuite {
                 throw SimulationError.invalidInput("\(e.file): site '\(e.target ?? "")' has no thermocouple")
             }
             value = tc.tMaxC
+        case .siteMin:
+            guard let tc = summary.thermocouples.first(where: { $0.name == e.target }) else {
+                throw SimulationError.invalidInput("\(e.file): site '\(e.target ?? "")' has no thermocouple")
+            }
+            value = tc.tMinC
         case .energy:
             value = summary.probes.map(\.energyJ).reduce(0, +)
         case .tissueProperty:
@@ -105,6 +123,7 @@ public enum ExperimentSuite {
     /// The measured quantity, with the lesion edge criterion where there is one.
     static func quantityText(_ e: Experiment) -> String {
         let lesion: [Experiment.Quantity] = [.lesionWidth, .lesionLength, .lesionVolume, .beyondTip]
+        if let inner = e.inner { return e.quantity.rawValue + " (\(inner.text) inside \(e.criterion.text))" }
         return e.quantity.rawValue + (lesion.contains(e.quantity) ? " (\(e.criterion.text))" : "")
     }
     static func band(_ e: Experiment) -> String { "[\(SafetyText.number(e.low)), \(SafetyText.number(e.high))]" }

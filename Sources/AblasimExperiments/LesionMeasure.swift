@@ -16,14 +16,21 @@ public struct LesionMeasure: Sendable {
         case isotherm(Double)
         /// Arrhenius damage Omega at or above 1.
         case omega
+        /// Lowest temperature at or below this [C] (cryo: the ice edge 0 C, lethal -20/-30/-40 C).
+        case coldIsotherm(Double)
 
         public init(text: String) throws {
             if text == "omega" { self = .omega; return }
+            if text.hasPrefix("tmin"), let c = Double(text.dropFirst(4)), c.isFinite, (-196...0).contains(c) { self = .coldIsotherm(c); return }
             if text.hasPrefix("t"), let c = Double(text.dropFirst()), c.isFinite, (30...200).contains(c) { self = .isotherm(c); return }
-            throw CoreError("lesion criterion '\(text)' is not valid; use tNN (a T_max isotherm in C, e.g. t50, t60) or omega")
+            throw CoreError("lesion criterion '\(text)' is not valid; use tNN (a T_max isotherm in C, e.g. t50, t60), omega, or tminNN (a T_min isotherm in C from -196 to 0, e.g. tmin-30)")
         }
         public var text: String {
-            switch self { case .isotherm(let c): return "t" + SafetyText.number(c); case .omega: return "omega" }
+            switch self {
+            case .isotherm(let c): return "t" + SafetyText.number(c)
+            case .omega: return "omega"
+            case .coldIsotherm(let c): return "tmin" + SafetyText.number(c)
+            }
         }
     }
 
@@ -31,6 +38,12 @@ public struct LesionMeasure: Sendable {
     public var tip: SIMD3<Double>
     public var entry: SIMD3<Double>
     public var criterion: Criterion
+    /// How the width is taken: the mean over direction pairs of the edge distances from the
+    /// axis (a round lesion's diameter), or the largest caliper (Feret) diameter of the
+    /// cross-section (an elongated or multi-probe lesion's longest diameter, as read on CT
+    /// or a cut face, which need not pass through the axis).
+    public enum WidthStatistic: String, Sendable { case mean, feret }
+    public var widthStatistic = WidthStatistic.mean
 
     public init(tip: SIMD3<Double>, entry: SIMD3<Double>, criterion: Criterion) {
         self.tip = tip; self.entry = entry; self.criterion = criterion
@@ -42,10 +55,12 @@ public struct LesionMeasure: Sendable {
         switch criterion {
         case .isotherm: return solver.tMax.trilinear(at: q)
         case .omega: return solver.omega.trilinear(at: q)
+        // Negated, so that inside is above the threshold for every criterion.
+        case .coldIsotherm: return -solver.tMin.trilinear(at: q)
         }
     }
     private var threshold: Double {
-        switch criterion { case .isotherm(let c): return c; case .omega: return 1 }
+        switch criterion { case .isotherm(let c): return c; case .omega: return 1; case .coldIsotherm(let c): return -c }
     }
 
     /// Unit vector from the tip back along the shaft, and two unit vectors across it.
@@ -81,17 +96,45 @@ public struct LesionMeasure: Sendable {
     static let directions = 16
 
     /// Width across the shaft at axial position `s` [m] from the tip (positive toward the
-    /// entry): the mean over opposite direction pairs of the two edge distances.
+    /// entry): the mean (or largest, `widthStatistic`) over opposite direction pairs of the
+    /// two edge distances.
     public func width(_ solver: PennesSolver<Float>, at s: Double, reach: Double) -> Double {
+        if widthStatistic == .feret { return feretDiameter(solver, at: s, reach: reach) }
         let (u, a, b) = frame
         let centre = tip + s * u
-        var total = 0.0
+        var total = 0.0, largest = 0.0
         for n in 0..<(Self.directions / 2) {
             let angle = Double(n) * 2 * Double.pi / Double(Self.directions)
             let d = cos(angle) * a + sin(angle) * b
             total += edge(solver, from: centre, along: d, reach: reach) + edge(solver, from: centre, along: -d, reach: reach)
         }
         return total / Double(Self.directions / 2)
+    }
+
+    /// Largest caliper diameter of the cross-section at `s` [m]: the cross-section sampled on a
+    /// square lattice of half a voxel within `reach` of the axis, and for each of the
+    /// `directions` the spread of the inside samples' projections, plus one lattice step (each
+    /// sample stands for its cell); the largest over directions. Resolution: half a voxel.
+    func feretDiameter(_ solver: PennesSolver<Float>, at s: Double, reach: Double) -> Double {
+        let (u, a, b) = frame
+        let centre = tip + s * u
+        let step = solver.grid.spacing.min() / 2
+        let n = Int((reach / step).rounded(.up))
+        let angles = (0..<Self.directions).map { Double($0) * Double.pi / Double(Self.directions) }
+        var lo = [Double](repeating: .infinity, count: angles.count), hi = [Double](repeating: -.infinity, count: angles.count)
+        for i in -n...n {
+            for j in -n...n {
+                let x = Double(i) * step, y = Double(j) * step
+                guard value(solver, centre + x * a + y * b) >= threshold else { continue }
+                for (m, t) in angles.enumerated() {
+                    let p = x * cos(t) + y * sin(t)
+                    lo[m] = Swift.min(lo[m], p); hi[m] = Swift.max(hi[m], p)
+                }
+            }
+        }
+        var largest = 0.0
+        for m in angles.indices where hi[m] >= lo[m] { largest = Swift.max(largest, hi[m] - lo[m] + step) }
+        return largest
     }
 
     /// The largest width over axial positions from `from` to `to` [m] (step a quarter
@@ -133,6 +176,7 @@ public struct LesionMeasure: Sendable {
             switch criterion {
             case .isotherm: v = Double(solver.tMax[i, j, k])
             case .omega: v = solver.omega[i, j, k]
+            case .coldIsotherm: v = -Double(solver.tMin[i, j, k])
             }
             if v >= threshold { n += 1 }
         } } }

@@ -111,6 +111,12 @@ public struct RunSetup {
                 throw SimulationError.invalidInput("\(count) applicators cannot be placed along the pedicles: transpedicular placement takes 1 or 2 (one per pedicle); give more with the trajectories key")
             }
         }
+        return try axes(along: planned, phantom: phantom, radius: radius, kind: kind)
+    }
+
+    /// The applicators' axes along planned paths, each shaft checked clear of the canal and
+    /// the nerve roots and of the other shafts; with the shaft voxels checked.
+    static func axes(along planned: [PlannedTrajectory], phantom: Phantom, radius: Double, kind: String) throws -> [(name: String, axis: ApplicatorAxis, shaft: [Int])] {
         var overlap = ShaftOverlap()
         return try planned.map { p in
             let d = p.tip - p.shaftStart

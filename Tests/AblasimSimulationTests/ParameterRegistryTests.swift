@@ -31,6 +31,8 @@ final class ParameterRegistryTests: XCTestCase {
             "thermoprotection.saline_temp_c": [("thermoprotection.epidural", "saline")],
             "boundary.film_coefficient_w_m2k": [("boundary.condition", "convective")],
             "allow_unused_overrides": [("tissue.fat.conductivity", "0.3")],
+            "cryo.freeze_temp_c": [("cryo.probe", "held")],
+            "cryo.spacing_mm": [("cryo.pattern", "square")],
         ]
         return pre + (extra[key] ?? [])
     }

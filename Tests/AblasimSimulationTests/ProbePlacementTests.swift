@@ -77,7 +77,7 @@ final class ProbePlacementTests: XCTestCase {
             }
             for (modality, kind, count, radius) in [("microwave", "microwave antenna", 1, MicrowaveModality.shaftRadius),
                                                     ("laser", "laser fibre", 1, LaserModality.needleRadius),
-                                                    ("cryo", "cryoprobe", 2, CryoModality.probeRadius)] {
+                                                    ("cryo", "cryoprobe", 2, try RunSetup.cryoprobe(for: Scenario()).radius)] {
                 let s = try scenario(modality)
                 XCTAssertNoThrow(try RunSetup.applicatorAxes(phantom: p, scenario: s, count: count, radius: radius, kind: kind),
                                  "\(p.name) \(modality)")

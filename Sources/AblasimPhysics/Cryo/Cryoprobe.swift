@@ -80,16 +80,24 @@ public struct Cryoprobe: Equatable, Sendable {
     /// expansion at about ambient return pressure.
     public static let argonBoilingPoint = -185.85
 
-    /// Presets of argon Joule-Thomson probe families by gauge. Assumptions (no vendor data
-    /// sheet was available): freezing lengths of 25 / 30 / 35 mm for 1.5 / 1.7 / 2.4 mm (the
-    /// ice balls of such probes are 3-4 cm long); gas at argon's boiling point; the film
-    /// coefficient 1000 W/(m^2 K) for every gauge (same gas, same wall), the value at which a
-    /// 2.4 mm probe in a high heat load runs near the -90 C effective surface of the
-    /// isothermal calibration (heat flux ~80 kW/m^2 over ~96 K); the capacity scaled with the
-    /// cross-section of the gas supply, i.e. with d^2, from 60 W at 2.4 mm (above the ~35 W
-    /// mean the -150 C isothermal surface drew over 15 min in 39 C gel, docs/cryo.md, so
-    /// it limits only the first minutes). None of these numbers is fitted to the
-    /// 1.7 / 2.4 mm ratio of Littrup 2009 (`CryoprobeTests.testGaugeRatioAgainstLittrup` reports it).
+    /// Presets of argon Joule-Thomson probe families by gauge. Sources and assumptions:
+    /// - gauges: 2.4 and 1.7 mm, the Endocare probes of Littrup 2009 (JVIR 20:1343); 1.5 mm,
+    ///   the 17 G (1.47 mm, ISO 9626) needles of Galil/BTG (IceRod, IceSeed) and PMC4850244;
+    /// - the model: a convective exchange between the cryogen and the probe (film coefficient
+    ///   and cryogen temperature), the boundary condition Etheridge et al. 2013 (J Biomech Eng
+    ///   135:021002, doi 10.1115/1.4023237) found to describe single and interacting probes in gel; each probe has its
+    ///   own gas supply and capacity (Sprenkle et al., J Endourol, doi 10.1089/end.2009.0587: firing several
+    ///   probes did not change each probe's cooling);
+    /// - gas at argon's normal boiling point (NIST Chemistry WebBook);
+    /// - assumed, no vendor data sheet or measured value was available: freezing lengths of
+    ///   25 / 30 / 35 mm (ice balls of such probes are 3-5 cm long); one film coefficient,
+    ///   1000 W/(m^2 K), for every gauge (same gas, same wall), the value at which a 2.4 mm probe
+    ///   in 39 C gel runs near the -90 C effective surface that reproduces Littrup 2009's single
+    ///   probe (so it carries that one calibration, not a fit to the multi-probe experiments);
+    ///   the capacity, 60 W at 2.4 mm scaled with the supply's cross-section (d^2), above what
+    ///   a probe draws after the first minute in 39 C gel, so it limits only the start.
+    /// The multi-probe, gauge-ratio and isotherm-gap experiments (experiments/, docs/cryo.md)
+    /// are checks of this one parameter set, none tuned to them.
     public static let presets: [String: Cryoprobe] = {
         func argon(_ name: String, _ d: Double, _ length: Double) -> Cryoprobe {
             let capacity = 60 * (d / 2.4e-3) * (d / 2.4e-3)
@@ -100,6 +108,12 @@ public struct Cryoprobe: Equatable, Sendable {
                 "argon-1.7": argon("argon-1.7", 1.7e-3, 30e-3),
                 "argon-2.4": argon("argon-2.4", 2.4e-3, 35e-3)]
     }()
+
+    /// The `held` probe model's geometry: a 2.4 mm argon probe (Littrup 2009's, the
+    /// calibration of `CryoSettings.calibratedFreezeTemperature`) with a 35 mm freezing zone
+    /// (assumed: its ice ball is about 4-5 cm long, docs/cryo.md).
+    public static let heldDefault = try! Cryoprobe(name: "held", outerDiameter: 2.4e-3, freezingLength: 35e-3,
+                                                  extraction: .isothermal(surfaceTemperature: CryoSettings.calibratedFreezeTemperature))
 
     /// The preset called `name`; a clear error listing the valid names otherwise.
     public static func preset(named name: String) throws -> Cryoprobe {

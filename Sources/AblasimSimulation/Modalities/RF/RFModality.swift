@@ -37,9 +37,9 @@ extension Scenario {
 extension Scenario {
     static let isRF: @Sendable (Scenario) -> Bool = { $0.modality == .rf }
     /// Pedicle placement is used when no explicit trajectories are given, by RF and by
-    /// single-applicator modalities (cryo with one probe).
+    /// single-applicator modalities (cryo with one probe, or a pattern around one axis).
     static let usesPedicles: @Sendable (Scenario) -> Bool = { s in
-        s.trajectories.isEmpty && (s.modality != .cryo || s.cryo.probes == 1)
+        s.trajectories.isEmpty && (s.modality != .cryo || s.cryo.probes == 1 || s.cryo.pattern != .none)
     }
 
     static let rfParameters: [P] = [
