@@ -88,8 +88,8 @@ public struct RunSetup {
             tips.append(phantom.grid.index(axis.tip))
         case .laser:
             let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: laserNeedleRadius, kind: "laser fibre")[0]
-            let settings = LaserSettings(power: scenario.laser.powerW, wavelength: scenario.laser.wavelengthNm,
-                                         energyLimit: scenario.laser.energyJ)
+            try scenario.checkLaserDelivery()
+            let settings = scenario.laser.settings
             let fibre = try rethrowInput { try LaserAblation.install(fibre: axis, settings: settings, into: &model) }
             sources.append(fibre)
             probes.append(summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel))

@@ -46,10 +46,20 @@ public struct Scenario: Equatable, Sendable {
         public var waterLoss = false
     }
     public struct Laser: Equatable, Sendable {
+        /// Fibre tip: bare (flat-cleaved), precharred (carbonized tip) or a cylindrical diffuser.
+        public enum Fibre: String, CaseIterable, Sendable { case bare, precharred, diffuser }
         public var powerW = 3.0
         public var wavelengthNm = 980.0
-        /// Stop when this much energy is delivered [J]; nil runs for `duration`.
+        /// Stop when this much energy is delivered [J]; nil runs for `duration`. A duration
+        /// too short to deliver it is an input error (`checkLaserDelivery`).
         public var energyJ: Double? = 1000
+        public var fibre: Fibre = .bare
+        /// Emitting length of a diffuser [mm]: the 2 cm diffusers of validation-set.md 5.3, 5.4.
+        public var diffuserLengthMM = 20.0
+        /// Carbonization above 150 C (Niemz, Laser-Tissue Interactions, Table 3.5).
+        public var charring = true
+        /// Water boiling at 100 C with its latent heat (`TissueVaporization`).
+        public var vaporization = true
     }
     public struct Cryo: Equatable, Sendable {
         public var probes = 2

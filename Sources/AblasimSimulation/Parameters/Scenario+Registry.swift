@@ -145,6 +145,16 @@ extension Scenario {
         P("laser.energy_j", .number(1...100_000, unit: "J", optional: true), doc: "Stop the laser when this energy is delivered; none: run for duration_s.",
           source: "1000 J: top of the 400-1000 J of Gangi 1997", applies: { $0.modality == .laser },
           load: { $0.laser.energyJ.map(ScenarioValue.number) ?? .none }, store: { s, v, _ in s.laser.energyJ = v.double }),
+        choice("laser.fibre", \.laser.fibre, doc: "Fibre tip: bare (flat-cleaved), precharred (carbonized before use: char at the tip from the start) or a cylindrical diffuser.",
+               source: "bare: the 400 um bare fibre of Gangi 1997 (docs/laser.md)", applies: { $0.modality == .laser }),
+        number("laser.diffuser_length_mm", 1...50, "mm", \.laser.diffuserLengthMM, doc: "Emitting length of a diffuser, back from the tip.",
+               source: "20 mm: the 2 cm diffusers of validation-set.md 5.3 and 5.4", applies: { $0.modality == .laser && $0.laser.fibre == .diffuser }),
+        flag("laser.charring", \.laser.charring, doc: "Tissue above 150 C carbonizes and absorbs 10x more (irreversible); always on for a precharred fibre.",
+             source: "on: carbonization above 150 C (Niemz, Laser-Tissue Interactions, Table 3.5); factor 10 an estimate (docs/laser.md)",
+             applies: { $0.modality == .laser }),
+        flag("laser.vaporization", \.laser.vaporization, doc: "Tissue water boils at 100 C: latent heat sink until the water is gone.",
+             source: "on: 100 C, 2257 kJ/kg (saturated water, Incropera & DeWitt Table A.6); Abraham & Sparrow 2007 model (docs/laser.md)",
+             applies: { $0.modality == .laser }),
     ]
 
     private static let cryoParameters: [P] = [
