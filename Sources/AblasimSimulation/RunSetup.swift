@@ -80,7 +80,8 @@ public struct RunSetup {
         case .microwave:
             let (name, axis) = try applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: microwaveShaftRadius, kind: "microwave antenna")[0]
             let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
-                                             waterLoss: scenario.microwave.waterLoss ? .standard : nil)
+                                             waterLoss: scenario.microwave.waterLoss ? .standard : nil,
+                                             vaporization: scenario.microwave.vaporization)
             let antenna = try rethrowInput { try MicrowaveAblation.install(applicator: axis, settings: settings, into: &model) }
             sources.append(antenna)
             // The summary finds each probe's energy under its source's channel name.

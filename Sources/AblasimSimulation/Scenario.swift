@@ -44,6 +44,8 @@ public struct Scenario: Equatable, Sendable {
         public var frequencyMHz = 2450.0
         /// Temperature-dependent dielectric properties (water loss near 100 C, `MicrowaveWaterLoss`).
         public var waterLoss = false
+        /// Water boiling at 100 C with its latent heat (`TissueVaporization`).
+        public var vaporization = true
     }
     public struct Laser: Equatable, Sendable {
         /// Fibre tip: bare (flat-cleaved), precharred (carbonized tip) or a cylindrical diffuser.

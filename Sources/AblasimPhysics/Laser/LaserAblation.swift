@@ -152,7 +152,7 @@ public final class LaserSource: HeatSource {
         if settings.vaporization {
             if vaporizer == nil {
                 vaporizer = TissueVaporization(grid: solver.grid, materials: solver.materials, codes: solver.codes, box: patternBox!)
-                if let l = restoredLatent, l.count == vaporizer!.latent.count { vaporizer!.latent = l }
+                vaporizer!.install(restored: restoredLatent)
                 restoredLatent = nil
             }
             // The heat the last step put above the boiling point boils water first.
@@ -188,10 +188,7 @@ public final class LaserSource: HeatSource {
 
     public var statistics: [String: Double] {
         var s = ["laser.charred_voxels": Double(charredCount)]
-        if let v = vaporizer {
-            s["laser.vaporization_energy_j"] = v.absorbedEnergy
-            s["laser.desiccated_voxels"] = Double(v.desiccatedCount)
-        }
+        if let v = vaporizer { s.merge(v.statistics(prefix: "laser")) { $1 } }
         return s
     }
 

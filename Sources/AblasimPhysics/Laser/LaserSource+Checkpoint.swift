@@ -17,11 +17,7 @@ extension LaserSource: Checkpointable {
         w.write(UInt64(char.count))
         for i in char { w.write(Int64(i)) }
         w.write(energyLimitReachedAt ?? -1)
-        w.write(vaporizer != nil)
-        if let v = vaporizer {
-            w.write(UInt64(v.latent.count))
-            v.latent.withUnsafeBufferPointer { w.write(raw: $0) }
-        }
+        TissueVaporization.save(vaporizer, to: &w)
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -39,14 +35,7 @@ extension LaserSource: Checkpointable {
         let reached = try r.readDouble()
         energyLimitReachedAt = reached >= 0 ? reached : nil
         vaporizer = nil
-        restoredLatent = nil
-        if try r.readBool() {
-            let n = try r.read(UInt64.self)
-            guard n <= 1 << 32 else { throw CoreError("\(r.context): checkpoint laser vaporization box \(n) is corrupt") }
-            var l = [Float](repeating: 0, count: Int(n))
-            try l.withUnsafeMutableBufferPointer { try r.read(into: $0) }
-            restoredLatent = l
-        }
+        restoredLatent = try TissueVaporization.restoredLatent(from: &r)
         pattern = nil
         patternFromCheckpoint = true
     }

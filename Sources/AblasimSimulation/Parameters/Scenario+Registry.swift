@@ -135,6 +135,9 @@ extension Scenario {
           }),
         flag("microwave.water_loss", \.microwave.waterLoss, doc: "Temperature-dependent dielectric properties (water loss near 100 C).",
              source: "off (docs/microwave.md: its parameters are assumed, Ji & Brace 2011 form)", applies: { $0.modality == .microwave }),
+        flag("microwave.vaporization", \.microwave.vaporization, doc: "Tissue water boils at 100 C: latent heat sink until the water is gone.",
+             source: "on: 100 C, 2257 kJ/kg (saturated water, Incropera & DeWitt Table A.6); Abraham & Sparrow 2007 model (docs/laser.md)",
+             applies: { $0.modality == .microwave }),
     ]
 
     private static let laserParameters: [P] = [

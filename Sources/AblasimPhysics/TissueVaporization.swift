@@ -1,8 +1,9 @@
 import AblasimCore
 import AblasimKernels
 
-/// Boiling of tissue water near a laser fibre: the latent heat sink that holds tissue at
-/// the boiling point until its water is gone, and the water loss that follows.
+/// Boiling of tissue water near a laser fibre or a microwave antenna: the latent heat sink
+/// that holds tissue at the boiling point until its water is gone, and the water loss that
+/// follows. Owned by the source, on the box of its heating pattern.
 ///
 /// Enthalpy method, applied once per step to the temperatures the last step produced
 /// (`vaporizationRowSIMD`): heat above the boiling point in a voxel that still holds water
@@ -91,6 +92,36 @@ final class TissueVaporization {
         var left = 0.0
         for x in latent { left += Double(x) }
         return (initialLatent - left) * voxelVolume
+    }
+
+    /// Checkpoint: the latent heat left per box voxel (nil: no vaporizer yet).
+    static func save(_ v: TissueVaporization?, to w: inout StateWriter) {
+        w.write(v != nil)
+        if let v {
+            w.write(UInt64(v.latent.count))
+            v.latent.withUnsafeBufferPointer { w.write(raw: $0) }
+        }
+    }
+
+    /// Reads what `save` wrote; the latent heat is installed when the source rebuilds its
+    /// vaporizer (`install(restored:)`).
+    static func restoredLatent(from r: inout StateReader) throws -> [Float]? {
+        guard try r.readBool() else { return nil }
+        let n = try r.read(UInt64.self)
+        guard n <= 1 << 32 else { throw CoreError("\(r.context): checkpoint vaporization box of \(n) voxels is corrupt") }
+        var l = [Float](repeating: 0, count: Int(n))
+        try l.withUnsafeMutableBufferPointer { try r.read(into: $0) }
+        return l
+    }
+
+    /// Takes the latent heat of a restored checkpoint (same box).
+    func install(restored l: [Float]?) {
+        if let l, l.count == latent.count { latent = l }
+    }
+
+    /// Summary statistics under `prefix` (e.g. "laser").
+    func statistics(prefix: String) -> [String: Double] {
+        ["\(prefix).vaporization_energy_j": absorbedEnergy, "\(prefix).desiccated_voxels": Double(desiccatedCount)]
     }
 
     /// Voxels whose water is gone.
