@@ -31,6 +31,8 @@ public struct Experiment: Sendable {
     public var source: String
     public var reliability: String
     public var assumptions: String
+    /// Why the simulation departs from the band, with the measured reason (optional).
+    public var explanation = ""
     public var file: String
     public var phantom: BlockPhantom
     /// Scenario settings, in file order.
@@ -54,7 +56,7 @@ public struct Experiment: Sendable {
     public var reference: [ScenarioYAML.Entry] = []
     public var combination: Combination?
 
-    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "phantom", "scenario", "quick", "reference", "measure", "published"]
+    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "explanation", "phantom", "scenario", "quick", "reference", "measure", "published"]
 
     /// Reads an experiment file; every error names the file, line and key.
     public static func load(path: String) throws -> Experiment {
@@ -72,7 +74,7 @@ public struct Experiment: Sendable {
             fields[key] = v; keyNodes[key] = k
         }
         func required(_ key: String) throws -> Node {
-            guard let n = fields[key] else { throw SimulationError.invalidInput("\(path): '\(key)' is missing; an experiment needs \(fileKeys.filter { $0 != "quick" && $0 != "assumptions" }.joined(separator: ", "))") }
+            guard let n = fields[key] else { throw SimulationError.invalidInput("\(path): '\(key)' is missing; an experiment needs \(fileKeys.filter { !["quick", "assumptions", "explanation"].contains($0) }.joined(separator: ", "))") }
             return n
         }
         func field(_ key: String) throws -> String {
@@ -182,6 +184,7 @@ public struct Experiment: Sendable {
                           target: target, published: try number("value"), low: low, high: high, unit: unit, publishedText: pubText)
         e.reference = reference
         e.combination = combination
+        e.explanation = fields["explanation"]?.string ?? ""
         return e
     }
 

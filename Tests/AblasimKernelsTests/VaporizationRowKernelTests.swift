@@ -3,7 +3,8 @@ import XCTest
 
 final class VaporizationRowKernelTests: XCTestCase {
     /// Random rows around the boiling point, some voxels dry: the SIMD kernel equals its
-    /// scalar twin bitwise, and every voxel keeps its enthalpy C T + L.
+    /// scalar twin bitwise, and every voxel keeps its enthalpy C T - L (sensible heat plus
+    /// the latent heat spent, L0 - L).
     func testSIMDMatchesScalarAndConservesEnthalpy() {
         var rng = SystemRandomNumberGenerator()
         for n in [1, 7, 8, 9, 23, 64, 131] {
@@ -18,9 +19,9 @@ final class VaporizationRowKernelTests: XCTestCase {
             }
             XCTAssertEqual(ts, tv, "n = \(n)"); XCTAssertEqual(ls, lv); XCTAssertEqual(ps, pv)
             for i in 0..<n {
-                let before = Double(c[i]) * Double(t0[i]) + Double(l0[i])
-                let after = Double(c[i]) * Double(ts[i]) + Double(ls[i])
-                XCTAssertEqual(after, before, accuracy: 1e-6 * before)
+                let before = Double(c[i]) * Double(t0[i]) - Double(l0[i])
+                let after = Double(c[i]) * Double(ts[i]) - Double(ls[i])
+                XCTAssertEqual(after, before, accuracy: 1e-6 * Double(c[i]) * Double(t0[i]))
                 if t0[i] <= 100 || l0[i] == 0 {
                     // Below boiling or dry: untouched, peak included.
                     XCTAssertEqual(ts[i], t0[i]); XCTAssertEqual(ls[i], l0[i]); XCTAssertEqual(ps[i], p0[i])

@@ -31,6 +31,7 @@ final class ParameterRegistryTests: XCTestCase {
             "thermoprotection.saline_temp_c": [("thermoprotection.epidural", "saline")],
             "boundary.film_coefficient_w_m2k": [("boundary.condition", "convective")],
             "allow_unused_overrides": [("tissue.fat.conductivity", "0.3")],
+            "laser.diffuser_length_mm": [("laser.fibre", "diffuser")],
         ]
         return pre + (extra[key] ?? [])
     }
