@@ -273,6 +273,7 @@ public final class LaserSource: HeatSource {
             throw PhysicsError.invalidInput("laser fibre '\(name)': no absorbing tissue voxel within \(settings.patternRadius * 1000) mm")
         }
         uncharredPattern = VoxelPattern(indices: indices, values: values)
+        uncharredTotal = values.reduce(0, +)
         applyChar()
     }
 
@@ -284,14 +285,31 @@ public final class LaserSource: HeatSource {
         var values = uncharredPattern!.values
         let indices = uncharredPattern!.indices
         if !charred.isEmpty {
-            let before = values.reduce(0, +)
-            for n in values.indices where charred.contains(indices[n]) { values[n] *= settings.charringAbsorptionFactor }
-            let scale = before / values.reduce(0, +)
+            // The pattern's indices ascend (built plane by plane, row by row), so each
+            // charred voxel is found by bisection, not by a set lookup per pattern voxel.
+            let factor = settings.charringAbsorptionFactor
+            var charredSum = 0.0
+            var positions: [Int] = []
+            positions.reserveCapacity(charred.count)
+            for i in charred.sorted() {
+                var lo = 0, hi = indices.count
+                while lo < hi { let mid = (lo + hi) / 2; if indices[mid] < i { lo = mid + 1 } else { hi = mid } }
+                guard lo < indices.count, indices[lo] == i else { continue }
+                positions.append(lo)
+                charredSum += values[lo]
+            }
+            let before = uncharredTotal
+            let scale = before / (before + (factor - 1) * charredSum)
             for n in values.indices { values[n] *= scale }
+            for n in positions { values[n] *= factor }
         }
         pattern = VoxelPattern(indices: indices, values: values)
         charredCount = charred.count
     }
+
+    /// Sum of the uncharred pattern's values (the total absorbed power per watt, divided by
+    /// the voxel volume), which the char keeps.
+    var uncharredTotal = 0.0
 
     /// Virtual source points of the current pattern.
     var virtualSources: [SIMD3<Double>] = []
