@@ -13,11 +13,13 @@
 // Elementwise, so the result does not depend on how rows are split across threads.
 
 /// Scalar reference of the vaporization correction of `n` voxels. `c` > 0 everywhere
-/// (voxels without water have `l` = 0 and are left unchanged).
-@inlinable
+/// (voxels without water have `l` = 0 and are left unchanged). Returns the number of
+/// voxels that boiled.
+@inlinable @discardableResult
 public func vaporizationRowScalar(t: UnsafeMutablePointer<Float>, latent l: UnsafeMutablePointer<Float>,
                                   peak: UnsafeMutablePointer<Float>, heatCapacity c: UnsafePointer<Float>,
-                                  count n: Int, boiling tb: Float) {
+                                  count n: Int, boiling tb: Float) -> Int {
+    var boiledCount = 0
     for i in 0..<n {
         let excess = max((t[i] - tb) * c[i], 0)
         let take = min(excess, l[i])
@@ -26,17 +28,20 @@ public func vaporizationRowScalar(t: UnsafeMutablePointer<Float>, latent l: Unsa
         t[i] = corrected
         l[i] -= take
         peak[i] = corrected
+        boiledCount += 1
     }
+    return boiledCount
 }
 
 /// `vaporizationRowScalar` in `SIMD8` lanes with a scalar tail; the same arithmetic per
-/// voxel, so bitwise the same result.
-@inlinable
+/// voxel, so bitwise the same result and count.
+@inlinable @discardableResult
 public func vaporizationRowSIMD(t: UnsafeMutablePointer<Float>, latent l: UnsafeMutablePointer<Float>,
                                 peak: UnsafeMutablePointer<Float>, heatCapacity c: UnsafePointer<Float>,
-                                count n: Int, boiling tb: Float) {
+                                count n: Int, boiling tb: Float) -> Int {
     typealias V = SIMD8<Float>
     let b = V(repeating: tb), zero = V(repeating: 0)
+    var boiledCount = 0
     var i = 0
     while i + V.scalarCount <= n {
         let tv = UnsafeRawPointer(t + i).loadUnaligned(as: V.self)
@@ -48,6 +53,7 @@ public func vaporizationRowSIMD(t: UnsafeMutablePointer<Float>, latent l: Unsafe
             let take = pointwiseMin(excess, lv)
             let boiled = take .> zero
             if any(boiled) {
+                for lane in 0..<V.scalarCount where boiled[lane] { boiledCount += 1 }
                 let corrected = tv - take / cv
                 UnsafeMutableRawPointer(t + i).storeBytes(of: tv.replacing(with: corrected, where: boiled), as: V.self)
                 UnsafeMutableRawPointer(l + i).storeBytes(of: lv - take, as: V.self)
@@ -57,5 +63,5 @@ public func vaporizationRowSIMD(t: UnsafeMutablePointer<Float>, latent l: Unsafe
         }
         i += V.scalarCount
     }
-    vaporizationRowScalar(t: t + i, latent: l + i, peak: peak + i, heatCapacity: c + i, count: n - i, boiling: tb)
+    return boiledCount + vaporizationRowScalar(t: t + i, latent: l + i, peak: peak + i, heatCapacity: c + i, count: n - i, boiling: tb)
 }

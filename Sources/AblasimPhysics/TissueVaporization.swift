@@ -68,8 +68,26 @@ final class TissueVaporization {
         heatCapacity = c; latent = l; initialLatent = total
     }
 
+    /// Whether the last `apply` boiled nothing and found the whole box below boiling.
+    /// Without a source no voxel rises above the hottest one (maximum principle), so a
+    /// source that emits nothing may skip the pass once it is idle (`applyUnlessIdle`).
+    private(set) var idle = false
+
+    /// Whether the source emitted during the step that followed the last call.
+    private var emittedBefore = true
+
+    /// Applies the correction unless the last pass boiled nothing and no power was emitted
+    /// since (`emitting`: the source emits during the step that follows this call): then
+    /// nothing can boil any more until power returns.
+    func applyUnlessIdle(solver: PennesSolver<Float>, emitting: Bool) {
+        defer { emittedBefore = emitting }
+        if !emitting && !emittedBefore && idle { return }
+        apply(solver: solver)
+    }
+
     /// Applies the correction to the solver's temperatures and recorded peaks.
     func apply(solver: PennesSolver<Float>) {
+        var boiled = 0
         let t = solver.temperature, peak = solver.tMax
         let tb = TissueVaporization.boilingPoint
         heatCapacity.withUnsafeBufferPointer { c in
@@ -78,13 +96,26 @@ final class TissueVaporization {
                 for k in 0..<size.z {
                     for j in 0..<size.y {
                         let p = t.index(origin.x, origin.y + j, origin.z + k)
-                        vaporizationRowSIMD(t: t.base + p, latent: l.baseAddress! + row, peak: peak.base + p,
+                        boiled += vaporizationRowSIMD(t: t.base + p, latent: l.baseAddress! + row, peak: peak.base + p,
                                             heatCapacity: c.baseAddress! + row, count: size.x, boiling: tb)
                         row += size.x
                     }
                 }
             }
         }
+        idle = boiled == 0 && hottest(in: t) < tb
+    }
+
+    /// Highest temperature in the box: dry tissue above boiling can still heat a wet
+    /// neighbour past it by conduction, so the pass is idle only below boiling everywhere.
+    private func hottest(in t: Field3D<Float>) -> Float {
+        var hi = -Float.infinity
+        for k in 0..<size.z {
+            for j in 0..<size.y {
+                hi = max(hi, rowExtremesSIMD(t.base + t.index(origin.x, origin.y + j, origin.z + k), count: size.x).max)
+            }
+        }
+        return hi
     }
 
     /// Latent heat absorbed so far [J].

@@ -13,11 +13,13 @@ final class VaporizationRowKernelTests: XCTestCase {
             let l0 = (0..<n).map { i in i % 5 == 0 ? 0 : Float.random(in: 0...2e8, using: &rng) }
             let p0 = t0.map { $0 + 1 }
             var (ts, ls, ps) = (t0, l0, p0), (tv, lv, pv) = (t0, l0, p0)
-            c.withUnsafeBufferPointer { cp in
-                vaporizationRowScalar(t: &ts, latent: &ls, peak: &ps, heatCapacity: cp.baseAddress!, count: n, boiling: 100)
-                vaporizationRowSIMD(t: &tv, latent: &lv, peak: &pv, heatCapacity: cp.baseAddress!, count: n, boiling: 100)
+            let (ns, nv) = c.withUnsafeBufferPointer { cp in
+                (vaporizationRowScalar(t: &ts, latent: &ls, peak: &ps, heatCapacity: cp.baseAddress!, count: n, boiling: 100),
+                 vaporizationRowSIMD(t: &tv, latent: &lv, peak: &pv, heatCapacity: cp.baseAddress!, count: n, boiling: 100))
             }
             XCTAssertEqual(ts, tv, "n = \(n)"); XCTAssertEqual(ls, lv); XCTAssertEqual(ps, pv)
+            XCTAssertEqual(ns, nv)
+            XCTAssertEqual(ns, (0..<n).filter { t0[$0] > 100 && l0[$0] > 0 }.count, "boiled voxels counted")
             for i in 0..<n {
                 let before = Double(c[i]) * Double(t0[i]) - Double(l0[i])
                 let after = Double(c[i]) * Double(ts[i]) - Double(ls[i])

@@ -156,7 +156,8 @@ public final class LaserSource: HeatSource {
                 restoredLatent = nil
             }
             // The heat the last step put above the boiling point boils water first.
-            vaporizer!.apply(solver: solver)
+            let emitting = powerFactor > 0 && settings.energyLimit.map { energy < $0 } ?? true
+            vaporizer!.applyUnlessIdle(solver: solver, emitting: emitting)
         }
         if settings.charring, time - lastRecompute >= 1 {
             // Grow the char: pattern voxels that reached the char temperature.

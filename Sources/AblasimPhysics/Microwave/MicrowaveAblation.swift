@@ -122,7 +122,7 @@ public final class MicrowaveSource: HeatSource {
                 restoredLatent = nil
             }
             // The heat the last step put above the boiling point boils water first.
-            vaporizer!.apply(solver: solver)
+            vaporizer!.applyUnlessIdle(solver: solver, emitting: power * min(max(powerFactor, 0), 1) > 0)
         }
         let p = power * min(max(powerFactor, 0), 1)
         // Water loss: checked only while power flows (with the interlock's cut nothing is
