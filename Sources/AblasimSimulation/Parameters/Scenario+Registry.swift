@@ -145,7 +145,7 @@ extension Scenario {
                source: "3 W: the 2-4 W of osteoid-osteoma photocoagulation (Gangi 1997)", applies: { $0.modality == .laser }),
         number("laser.wavelength_nm", 805...1064, "nm", \.laser.wavelengthNm, doc: "Wavelength.",
                source: "980 nm diode (docs/laser.md)", applies: { $0.modality == .laser }),
-        P("laser.energy_j", .number(1...100_000, unit: "J", optional: true), doc: "Stop the laser when this energy is delivered; none: run for duration_s.",
+        P("laser.energy_j", .number(1...100_000, unit: "J", optional: true), doc: "Stop the laser when this energy is delivered (reported as an event); none: emit for duration_s. A duration_s too short to deliver it at laser.power_w is an input error.",
           source: "1000 J: top of the 400-1000 J of Gangi 1997", applies: { $0.modality == .laser },
           load: { $0.laser.energyJ.map(ScenarioValue.number) ?? .none }, store: { s, v, _ in s.laser.energyJ = v.double }),
         choice("laser.fibre", \.laser.fibre, doc: "Fibre tip: bare (flat-cleaved), precharred (carbonized before use: char at the tip from the start) or a cylindrical diffuser.",
