@@ -36,6 +36,8 @@ public struct Experiment: Sendable {
     public var source: String
     public var reliability: String
     public var assumptions: String
+    /// Why the simulation departs from the band, with the measured reason (optional).
+    public var explanation = ""
     public var file: String
     public var phantom: BlockPhantom
     /// A generated vertebra instead of the block (`phantom: {vertebra: LEVEL, ...}`).
@@ -68,7 +70,7 @@ public struct Experiment: Sendable {
     public var reference: [ScenarioYAML.Entry] = []
     public var combination: Combination?
 
-    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "phantom", "scenario", "quick", "reference", "measure", "published"]
+    public static let fileKeys = ["name", "title", "source", "reliability", "assumptions", "explanation", "phantom", "scenario", "quick", "reference", "measure", "published"]
 
     /// Reads an experiment file; every error names the file, line and key.
     public static func load(path: String) throws -> Experiment {
@@ -86,7 +88,7 @@ public struct Experiment: Sendable {
             fields[key] = v; keyNodes[key] = k
         }
         func required(_ key: String) throws -> Node {
-            guard let n = fields[key] else { throw SimulationError.invalidInput("\(path): '\(key)' is missing; an experiment needs \(fileKeys.filter { $0 != "quick" && $0 != "assumptions" }.joined(separator: ", "))") }
+            guard let n = fields[key] else { throw SimulationError.invalidInput("\(path): '\(key)' is missing; an experiment needs \(fileKeys.filter { !["quick", "assumptions", "explanation"].contains($0) }.joined(separator: ", "))") }
             return n
         }
         func field(_ key: String) throws -> String {
@@ -229,6 +231,7 @@ public struct Experiment: Sendable {
         e.aboutArray = aboutArray
         e.widthStatistic = widthStatistic
         e.inner = inner
+        e.explanation = fields["explanation"]?.string ?? ""
         return e
     }
 

@@ -158,6 +158,7 @@ public enum ExperimentSuite {
             let e = r.experiment
             md += "## \(e.name)\n\n\(e.title)\n\n- Source: \(e.source) (\(e.reliability))\n- Measured by the simulation: \(r.detail)\n"
             if !e.assumptions.isEmpty { md += "- Assumptions: \(e.assumptions.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces))\n" }
+            if !e.explanation.isEmpty { md += "- Explanation: \(e.explanation.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces))\n" }
             md += "\n"
         }
         return md

@@ -107,7 +107,7 @@ final class LaserTests: XCTestCase {
         let before = solver.source.buffer.reduce(0.0) { $0 + Double($1) }
         let hotVoxel = solver.temperature.index(13, 10, 10)
         let q0 = Double(solver.source.base[hotVoxel])
-        solver.temperature.base[hotVoxel] = 101
+        solver.temperature.base[hotVoxel] = 151  // above the carbonization onset (150 C)
         solver.source.fill(0)
         try src.update(solver: solver, time: 2)
         XCTAssertEqual(src.charredCount, 1)

@@ -102,7 +102,8 @@ final class SourceCheckpointTests: XCTestCase {
             let grid = try Grid3D(nx: 16, ny: 16, nz: 20, isotropic: 1e-3)
             var m = ThermalModel(grid: grid, uniform: try table.tissue(named: "tumor_metastasis"))
             let fibre = try ApplicatorAxis(tip: SIMD3(7.5e-3, 7.5e-3, 10e-3), direction: SIMD3(0, 0, 1), radius: 0.635e-3)
-            let settings = LaserSettings(power: 12, wavelength: 980, energyLimit: 400, diffusingLength: 4e-3, charring: true)
+            // Char just above boiling (vaporization off): the test is about the checkpoint, not the onset.
+            let settings = LaserSettings(power: 12, wavelength: 980, energyLimit: 400, diffusingLength: 4e-3, charring: true, charTemperature: 101)
             let laser = try LaserAblation.install(fibre: fibre, settings: settings, into: &m)
             return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [laser], [])
         }
@@ -111,6 +112,22 @@ final class SourceCheckpointTests: XCTestCase {
         let charAtEnd = (straight.sources[0] as! LaserSource).charredCount
         XCTAssertGreaterThan(charAtCheckpoint, 0, "char exists when the checkpoint is written")
         XCTAssertGreaterThan(charAtEnd, charAtCheckpoint, "the char grows after the checkpoint")
+    }
+
+    func testLaserWithVaporizationResumesBitwise() throws {
+        func make() throws -> Setup {
+            let grid = try Grid3D(nx: 16, ny: 16, nz: 20, isotropic: 1e-3)
+            var m = ThermalModel(grid: grid, uniform: try table.tissue(named: "liver"))
+            let fibre = try ApplicatorAxis(tip: SIMD3(7.5e-3, 7.5e-3, 8e-3), direction: SIMD3(0, 0, 1), radius: 0.2e-3)
+            let settings = LaserSettings(power: 12, wavelength: 980, energyLimit: 400, vaporization: true)
+            let laser = try LaserAblation.install(fibre: fibre, settings: settings, into: &m)
+            return (try m.makeSolver(Float.self, executor: SlabExecutor(threads: 2)), [laser], [])
+        }
+        let (straight, before, _) = try assertResumesBitwise(make, first: 24, then: 26)
+        let atCheckpoint = try XCTUnwrap((before.sources[0] as! LaserSource).vaporizer).absorbedEnergy
+        let atEnd = try XCTUnwrap((straight.sources[0] as! LaserSource).vaporizer).absorbedEnergy
+        XCTAssertGreaterThan(atCheckpoint, 0, "water boils before the checkpoint")
+        XCTAssertGreaterThan(atEnd, atCheckpoint, "and after it")
     }
 
     func testCryoAcrossFreezeAndPassiveThawResumesBitwise() throws {

@@ -33,6 +33,7 @@ final class ParameterRegistryTests: XCTestCase {
             "allow_unused_overrides": [("tissue.fat.conductivity", "0.3")],
             "cryo.freeze_temp_c": [("cryo.probe", "held")],
             "cryo.spacing_mm": [("cryo.pattern", "square")],
+            "laser.diffuser_length_mm": [("laser.fibre", "diffuser")],
         ]
         return pre + (extra[key] ?? [])
     }

@@ -69,3 +69,20 @@ extension RunCommandTests {
         XCTAssertTrue(cryo.contains("--power does not apply to a cryo run"), cryo)
     }
 }
+
+/// `--energy` that the duration cannot deliver was silently cut short (720 of 1200 J): now
+/// refused before any simulation, exit 2, naming the keys and what would be valid.
+extension RunCommandTests {
+    func testLaserEnergyTheDurationCannotDeliverIsExit2() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablasim-cli-laser-energy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vox = dir.appendingPathComponent("L1.vox").path
+        _ = try run(["phantom", "generate", "--level", "L1", "--voxel", "2", "--margin", "2", "-o", vox], expect: 0)
+        let out = dir.appendingPathComponent("out").path
+        let m = try run(["run", vox, "--laser", "--power", "2", "--energy", "1200", "--out", out, "--quiet"], expect: 2)
+        XCTAssertTrue(m.contains("laser.energy_j = 1200 J cannot be delivered"), m)
+        XCTAssertTrue(m.contains("duration_s >= 600 s"), m)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/manifest.json"))
+    }
+}

@@ -16,22 +16,37 @@ public struct LaserSettings: Equatable, Sendable {
     public var energyLimit: Double?
     /// Emitting length of a diffusing tip [m]; 0 for a bare (flat-cleaved) fibre.
     public var diffusingLength: Double
-    /// Charring: tissue that reached 100 C absorbs `charringAbsorptionFactor` times more
-    /// (carbonized tissue is nearly black); the fluence is recomputed as the char grows.
+    /// Charring: tissue that reached `charTemperature` absorbs `charringAbsorptionFactor`
+    /// times more (carbonized tissue is nearly black), irreversibly; the fluence is
+    /// recomputed as the char grows.
     public var charring: Bool
     /// mu_a multiplier of charred tissue (estimate: carbonization raises absorption by about
     /// an order of magnitude in the near infrared).
     public var charringAbsorptionFactor: Double
+    /// Temperature above which tissue carbonizes [C]: 150 C, the onset of carbonization in
+    /// the table of thermal effects of Niemz, Laser-Tissue Interactions (Springer), Table 3.5
+    /// (vaporization at 100 C, carbonization above 150 C). With vaporization on, tissue
+    /// reaches it only once its water is gone.
+    public var charTemperature: Double
+    /// Precharred fibre: the tip is carbonized before the treatment, so the tissue voxels
+    /// between the fibre tip and its virtual source are char from the start (implies charring).
+    public var precharred: Bool
+    /// Water vaporization near 100 C (`TissueVaporization`): latent heat sink and water loss.
+    public var vaporization: Bool
     /// Radius around the fibre beyond which the fluence is taken as zero [m].
     public var patternRadius: Double
 
     public static let maximumPower = 30.0
+    /// Carbonization onset [C] (Niemz, Laser-Tissue Interactions, Table 3.5).
+    public static let carbonizationOnset = 150.0
 
     public init(power: Double, wavelength: Double, energyLimit: Double? = nil, diffusingLength: Double = 0,
-                charring: Bool = false, charringAbsorptionFactor: Double = 10, patternRadius: Double = 0.03) {
+                charring: Bool = false, charringAbsorptionFactor: Double = 10, charTemperature: Double = LaserSettings.carbonizationOnset,
+                precharred: Bool = false, vaporization: Bool = false, patternRadius: Double = 0.03) {
         self.power = power; self.wavelength = wavelength; self.energyLimit = energyLimit
-        self.diffusingLength = diffusingLength; self.charring = charring
-        self.charringAbsorptionFactor = charringAbsorptionFactor; self.patternRadius = patternRadius
+        self.diffusingLength = diffusingLength; self.charring = charring || precharred
+        self.charringAbsorptionFactor = charringAbsorptionFactor; self.charTemperature = charTemperature
+        self.precharred = precharred; self.vaporization = vaporization; self.patternRadius = patternRadius
     }
 
     func validate() throws {
@@ -47,6 +62,12 @@ public struct LaserSettings: Equatable, Sendable {
         }
         guard charringAbsorptionFactor.isFinite, charringAbsorptionFactor >= 1 else {
             throw PhysicsError.invalidInput("laser charring absorption factor \(charringAbsorptionFactor) must be finite and >= 1")
+        }
+        guard charTemperature.isFinite, charTemperature > 100, charTemperature < 1000 else {
+            throw PhysicsError.invalidInput("laser char temperature \(charTemperature) C is not valid; expected (100, 1000) C (tissue chars once dry, above the boiling point)")
+        }
+        guard !(precharred && diffusingLength > 0) else {
+            throw PhysicsError.invalidInput("a laser fibre is either precharred (bare tip, carbonized) or a diffusing tip, not both")
         }
         guard patternRadius.isFinite, patternRadius > 0 else {
             throw PhysicsError.invalidInput("laser pattern radius \(patternRadius * 1000) mm must be finite and > 0")
@@ -104,6 +125,17 @@ public final class LaserSource: HeatSource {
     /// Set by a checkpoint restore: the next pattern is rebuilt from the restored char
     /// without counting as a recomputation (the uninterrupted run computed it earlier).
     var patternFromCheckpoint = false
+    /// The pattern without char (the char only rescales it), kept so a growing char does
+    /// not repeat the path integrals.
+    var uncharredPattern: VoxelPattern?
+    /// The pattern's box (first and last voxel).
+    var patternBox: (lo: SIMD3<Int>, hi: SIMD3<Int>)?
+    /// Water vaporization state; nil when off or before the first update.
+    var vaporizer: TissueVaporization?
+    /// Latent heat per box voxel read from a checkpoint, installed with the vaporizer.
+    var restoredLatent: [Float]?
+    /// Simulated time the energy limit was reached [s]; nil before.
+    public internal(set) var energyLimitReachedAt: Double?
 
     init(name: String, fibre: ApplicatorAxis, settings: LaserSettings) {
         self.name = name; self.fibre = fibre; self.settings = settings
@@ -113,30 +145,57 @@ public final class LaserSource: HeatSource {
     /// after a restore (rebuilt from the restored char).
     public func bind(to solver: PennesSolver<Float>) throws {
         if pattern == nil {
+            // First bind, or the first after a restore (rebuilt from the restored char).
+            let fresh = !patternFromCheckpoint
             try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+            if fresh && settings.precharred { try precharTip(grid: solver.grid, codes: solver.codes) }
             if patternFromCheckpoint { patternFromCheckpoint = false } else { lastRecompute = solver.time }
         }
     }
 
     public func addHeat(solver: PennesSolver<Float>, time: Double) throws {
+        if settings.vaporization {
+            if vaporizer == nil {
+                vaporizer = TissueVaporization(grid: solver.grid, materials: solver.materials, codes: solver.codes, box: patternBox!)
+                vaporizer!.install(restored: restoredLatent)
+                restoredLatent = nil
+            }
+            // The heat the last step put above the boiling point boils water first.
+            let emitting = powerFactor > 0 && settings.energyLimit.map { energy < $0 } ?? true
+            vaporizer!.applyUnlessIdle(solver: solver, emitting: emitting)
+        }
         if settings.charring, time - lastRecompute >= 1 {
-            // Grow the char: pattern voxels that reached 100 C.
+            // Grow the char: pattern voxels that reached the char temperature.
             let t = solver.temperature.base
+            let onset = Float(settings.charTemperature)
             var grew = false
-            for i in pattern!.indices where t[i] >= 100 && !charred.contains(i) { charred.insert(i); grew = true }
+            for i in pattern!.indices where t[i] >= onset && !charred.contains(i) { charred.insert(i); grew = true }
             if grew {
-                try prepare(grid: solver.grid, materials: solver.materials, codes: solver.codes)
+                applyChar()
                 lastRecompute = time
             }
         }
         var p = settings.power * min(max(powerFactor, 0), 1)
         if let limit = settings.energyLimit {
             p = min(p, max(0, limit - energy) / solver.dt)
+            if energyLimitReachedAt == nil, energy >= limit { energyLimitReachedAt = time }
         }
         currentPower = p
         guard p > 0 else { return }
         pattern!.add(scale: p, into: solver.source)
         energy += p * solver.dt
+    }
+
+    /// The energy limit ends the emission before the run ends: reported, never silent.
+    public var reportedEvents: [SourceEvent] {
+        guard let t = energyLimitReachedAt, let e = settings.energyLimit else { return [] }
+        return [SourceEvent(timeS: t, channel: name, kind: String(format: "energy limit %.0f J reached: laser off", e), impedanceOhm: nil)]
+    }
+
+    public var statistics: [String: Double] {
+        var s = ["laser.charred_voxels": Double(charredCount)]
+        if let v = vaporizer { s.merge(v.statistics(prefix: "laser")) { $1 } }
+        return s
     }
 
     public func channelSamples() -> [ChannelSample] {
@@ -182,6 +241,8 @@ public final class LaserSource: HeatSource {
         guard let box = grid.voxelBox(around: points, radius: settings.patternRadius) else {
             throw PhysicsError.invalidInput("laser fibre '\(name)' lies outside the grid")
         }
+        patternBox = box
+        virtualSources = points
         for k in box.lo.z...box.hi.z {
             for j in box.lo.y...box.hi.y {
                 for i in box.lo.x...box.hi.x {
@@ -217,16 +278,65 @@ public final class LaserSource: HeatSource {
         guard !values.isEmpty else {
             throw PhysicsError.invalidInput("laser fibre '\(name)': no absorbing tissue voxel within \(settings.patternRadius * 1000) mm")
         }
+        uncharredPattern = VoxelPattern(indices: indices, values: values)
+        uncharredTotal = values.reduce(0, +)
+        applyChar()
+    }
+
+    /// The pattern from the uncharred one and the current char. Charred voxels absorb
+    /// mu_a * factor. Their shielding is not traced along paths: the fluence is lowered
+    /// uniformly so the total absorbed power stays that of the uncharred solution (energy
+    /// conservation); see docs/laser.md.
+    func applyChar() {
+        var values = uncharredPattern!.values
+        let indices = uncharredPattern!.indices
         if !charred.isEmpty {
-            // Charred voxels absorb mu_a * factor. Their shielding is not traced along paths:
-            // the fluence is lowered uniformly so the total absorbed power stays that of the
-            // uncharred solution (energy conservation); see docs/laser.md.
-            let before = values.reduce(0, +)
-            for n in values.indices where charred.contains(indices[n]) { values[n] *= settings.charringAbsorptionFactor }
-            let scale = before / values.reduce(0, +)
+            // The pattern's indices ascend (built plane by plane, row by row), so each
+            // charred voxel is found by bisection, not by a set lookup per pattern voxel.
+            let factor = settings.charringAbsorptionFactor
+            var charredSum = 0.0
+            var positions: [Int] = []
+            positions.reserveCapacity(charred.count)
+            for i in charred.sorted() {
+                var lo = 0, hi = indices.count
+                while lo < hi { let mid = (lo + hi) / 2; if indices[mid] < i { lo = mid + 1 } else { hi = mid } }
+                guard lo < indices.count, indices[lo] == i else { continue }
+                positions.append(lo)
+                charredSum += values[lo]
+            }
+            let before = uncharredTotal
+            let scale = before / (before + (factor - 1) * charredSum)
             for n in values.indices { values[n] *= scale }
+            for n in positions { values[n] *= factor }
         }
         pattern = VoxelPattern(indices: indices, values: values)
         charredCount = charred.count
+    }
+
+    /// Sum of the uncharred pattern's values (the total absorbed power per watt, divided by
+    /// the voxel volume), which the char keeps.
+    var uncharredTotal = 0.0
+
+    /// Virtual source points of the current pattern.
+    var virtualSources: [SIMD3<Double>] = []
+
+    /// A precharred tip: the pattern voxels on the segment from the fibre tip to its
+    /// virtual source (the carbon layer on the tip and the tissue it touches) start as char.
+    func precharTip(grid: Grid3D, codes: Field3D<UInt8>) throws {
+        let end = virtualSources.first ?? fibre.tip
+        let h = min(grid.spacing.x, grid.spacing.y, grid.spacing.z)
+        let steps = max(1, Int((((end - fibre.tip) * (end - fibre.tip)).sum().squareRoot() / (0.5 * h)).rounded(.up)))
+        let inPattern = Set(uncharredPattern!.indices)
+        for s in 0...steps {
+            let x = fibre.tip + (end - fibre.tip) * (Double(s) / Double(steps))
+            let v = grid.index(x).rounded(.toNearestOrAwayFromZero)
+            guard v.x >= 0, v.y >= 0, v.z >= 0, Int(v.x) < grid.nx, Int(v.y) < grid.ny, Int(v.z) < grid.nz else { continue }
+            let p = codes.index(Int(v.x), Int(v.y), Int(v.z))
+            if inPattern.contains(p) { charred.insert(p) }
+        }
+        guard !charred.isEmpty else {
+            throw PhysicsError.invalidInput("laser fibre '\(name)': a precharred tip needs absorbing tissue at the tip")
+        }
+        applyChar()
     }
 }

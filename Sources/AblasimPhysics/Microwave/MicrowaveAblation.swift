@@ -18,9 +18,13 @@ public struct MicrowaveSettings: Equatable, Sendable {
     /// Temperature dependence of the dielectric properties (water loss near 100 C); nil
     /// keeps the 37 C values (the default).
     public var waterLoss: MicrowaveWaterLoss?
+    /// Water vaporization near 100 C (`TissueVaporization`): latent heat sink and water loss.
+    public var vaporization: Bool
 
-    public init(absorbedPower: Double, frequency: Double, antenna: MicrowaveAntenna? = nil, waterLoss: MicrowaveWaterLoss? = nil) {
+    public init(absorbedPower: Double, frequency: Double, antenna: MicrowaveAntenna? = nil, waterLoss: MicrowaveWaterLoss? = nil,
+                vaporization: Bool = false) {
         self.absorbedPower = absorbedPower; self.frequency = frequency; self.antenna = antenna; self.waterLoss = waterLoss
+        self.vaporization = vaporization
     }
 
     public static let maximumPower = 200.0
@@ -59,8 +63,10 @@ public enum MicrowaveAblation {
         let shaft = try given ?? applicator.voxels(in: model.grid, context: "microwave antenna '\(name)'")
         let material = try model.addMaterial(.cooledSurface(name: "\(name)_shaft", filmCoefficient: antenna.coolantFilmCoefficient))
         model.paint(shaft, material: material)
-        return MicrowaveSource(name: name, applicator: applicator, antenna: antenna, power: settings.absorbedPower,
-                               shaftMaterial: material, shaftVoxels: shaft, waterLoss: settings.waterLoss)
+        let source = MicrowaveSource(name: name, applicator: applicator, antenna: antenna, power: settings.absorbedPower,
+                                     shaftMaterial: material, shaftVoxels: shaft, waterLoss: settings.waterLoss)
+        source.vaporization = settings.vaporization
+        return source
     }
 }
 
@@ -91,6 +97,16 @@ public final class MicrowaveSource: HeatSource, BoundaryCondition {
     /// Per material code: (eps_r, sigma) at the antenna frequency, for the water-loss ratios.
     private var dielectric: [(epsR: Double, sigma: Double)?] = []
 
+    /// Boiling of tissue water on the pattern's box (`MicrowaveSettings.vaporization`).
+    var vaporization = false
+    var vaporizer: TissueVaporization?
+    /// Latent heat per box voxel read from a checkpoint, installed with the vaporizer.
+    var restoredLatent: [Float]?
+    /// The pattern's box (first and last voxel).
+    var patternBox: (lo: SIMD3<Int>, hi: SIMD3<Int>)?
+
+    public var statistics: [String: Double] { vaporizer?.statistics(prefix: "microwave") ?? [:] }
+
     /// Voxels whose attenuation the current pattern has lowered by water loss.
     public var desiccatedVoxelCount: Int { attenuationRatios.count }
 
@@ -112,6 +128,15 @@ public final class MicrowaveSource: HeatSource, BoundaryCondition {
     }
 
     public func addHeat(solver: PennesSolver<Float>, time: Double) throws {
+        if vaporization, let box = patternBox {
+            if vaporizer == nil {
+                vaporizer = TissueVaporization(grid: solver.grid, materials: solver.materials, codes: solver.codes, box: box)
+                vaporizer!.install(restored: restoredLatent)
+                restoredLatent = nil
+            }
+            // The heat the last step put above the boiling point boils water first.
+            vaporizer!.applyUnlessIdle(solver: solver, emitting: power * min(max(powerFactor, 0), 1) > 0)
+        }
         let p = power * min(max(powerFactor, 0), 1)
         // Water loss: checked only while power flows (with the interlock's cut nothing is
         // deposited, so the pattern need not follow the cooling tissue until power returns).
@@ -183,7 +208,8 @@ public final class MicrowaveSource: HeatSource, BoundaryCondition {
         let ends = [applicator.point(behindTip: front), applicator.point(behindTip: min(back, applicator.insertedLength))]
         var indices: [Int] = [], values: [Double] = []
         let rho0 = antenna.shaftRadius, rMax = antenna.patternRadius
-        if let box = grid.voxelBox(around: ends, radius: rMax) {
+        patternBox = grid.voxelBox(around: ends, radius: rMax)
+        if let box = patternBox {
             for k in box.lo.z...box.hi.z {
                 for j in box.lo.y...box.hi.y {
                     for i in box.lo.x...box.hi.x {

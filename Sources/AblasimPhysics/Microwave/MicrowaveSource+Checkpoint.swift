@@ -3,7 +3,8 @@ import AblasimCore
 extension MicrowaveSource: Checkpointable {
     /// Writes the evolving state: the interlock's power factor (set after each step, read by
     /// the next update), the energy deposited so far, and with water loss the attenuation
-    /// ratios the current pattern was computed with and the time of the last check. The
+    /// ratios the current pattern was computed with and the time of the last check, and the
+    /// latent heat left per voxel when tissue water boils. The
     /// pattern is a function of the materials and those ratios: the restored source rebuilds
     /// it at its next update (bitwise the pattern of the uninterrupted run).
     public func saveState(to w: inout StateWriter) {
@@ -15,6 +16,7 @@ extension MicrowaveSource: Checkpointable {
         let ratios = attenuationRatios.sorted { $0.key < $1.key }
         w.write(UInt64(ratios.count))
         for (i, v) in ratios { w.write(Int64(i)); w.write(v) }
+        TissueVaporization.save(vaporizer, to: &w)
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -28,6 +30,8 @@ extension MicrowaveSource: Checkpointable {
         var ratios: [Int: Double] = [:]
         for _ in 0..<n { let i = Int(try r.read(Int64.self)); ratios[i] = try r.readDouble() }
         attenuationRatios = ratios
+        vaporizer = nil
+        restoredLatent = try TissueVaporization.restoredLatent(from: &r)
         pattern = nil
     }
 }

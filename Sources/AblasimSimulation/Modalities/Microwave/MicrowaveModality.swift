@@ -14,6 +14,8 @@ extension Scenario {
         public var frequencyMHz = 2450.0
         /// Temperature-dependent dielectric properties (water loss near 100 C, `MicrowaveWaterLoss`).
         public var waterLoss = false
+        /// Water boiling at 100 C with its latent heat (`TissueVaporization`).
+        public var vaporization = true
     }
 }
 
@@ -32,6 +34,9 @@ extension Scenario {
           }),
         flag("microwave.water_loss", \.microwave.waterLoss, doc: "Temperature-dependent dielectric properties (water loss near 100 C).",
              source: "off (docs/microwave.md: its parameters are assumed, Ji & Brace 2011 form)", applies: { $0.modality == .microwave }),
+        flag("microwave.vaporization", \.microwave.vaporization, doc: "Tissue water boils at 100 C: latent heat sink until the water is gone.",
+             source: "on: 100 C, 2257 kJ/kg (saturated water, Incropera & DeWitt Table A.6); Abraham & Sparrow 2007 model (docs/laser.md)",
+             applies: { $0.modality == .microwave }),
     ]
 }
 
@@ -53,7 +58,8 @@ public struct MicrowaveModality: Modality {
         let (phantom, scenario) = (placement.phantom, placement.scenario)
         let (name, axis, shaft) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.shaftRadius, kind: "microwave antenna")[0]
         let settings = MicrowaveSettings(absorbedPower: scenario.microwave.powerW, frequency: scenario.microwave.frequencyMHz * 1e6,
-                                         waterLoss: scenario.microwave.waterLoss ? .standard : nil)
+                                         waterLoss: scenario.microwave.waterLoss ? .standard : nil,
+                                         vaporization: scenario.microwave.vaporization)
         let antenna = try MicrowaveAblation.install(applicator: axis, shaft: shaft, settings: settings, into: &model)
         // The summary finds each probe's energy under its source's channel name.
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel)
