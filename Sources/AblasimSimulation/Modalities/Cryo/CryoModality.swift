@@ -65,7 +65,7 @@ public struct CryoModality: Modality {
         // checked shafts, rasterized by the same rule (ApplicatorAxis.voxels).
         let axes = named.map(\.axis)
         let phases = try CryoProtocol.alternating(minutes: scenario.cryo.protocolMin)
-        let sts = try scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil
+        let sts = scenario.cryo.superStepS > 0 ? try SuperTimeStepping(superStep: scenario.cryo.superStepS) : nil
         let settings = CryoSettings(protocolPhases: phases, superTimeStepping: sts)
         let cryo = try Cryoablation.install(probes: axes, settings: settings, into: &model)
         let channels = cryo.channelSamples().map(\.channel)
