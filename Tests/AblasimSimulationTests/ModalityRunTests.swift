@@ -19,7 +19,7 @@ final class ModalityRunTests: XCTestCase {
     }
 
     func testSummaryReportsEachApplicatorsEnergy() throws {
-        for (modality, extra) in [(Scenario.Modality.microwave, [("microwave.power_w", "30")]), (.laser, []), (.cryo, [("cryo.protocol_min", "0.2")])] {
+        for (modality, extra) in [(Scenario.Modality.microwave, [("microwave.power_w", "30")]), (.laser, [("laser.energy_j", "none")]), (.cryo, [("cryo.protocol_min", "0.2")])] {
             let run = try ScenarioRun(phantom: Self.phantom, scenario: try scenario(modality, extra), executor: SlabExecutor(threads: 1))
             XCTAssertTrue(try run.run())
             let summary = run.summary(zone: run.zone(), wallTime: 0, version: "test")
