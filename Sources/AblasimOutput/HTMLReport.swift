@@ -105,7 +105,7 @@ public enum HTMLReport {
         let (map, layer) = r.sliceLayer
         let sub = map.quantity == "T_min" ? "min" : "max"
         h += "<h2>Slices through the probe tips</h2>\n<p class=\"legend\" id=\"slice-legend\">Anatomy under the T<sub>\(sub)</sub> colour map (\(TemperaturePlot.fmt(map.low))&ndash;\(TemperaturePlot.fmt(map.high)) C, see the colour bar); "
-        h += map.isotherms.map { "<span class=\"swatch\" style=\"color:\($0.colour)\">&#9644;</span> \(TemperaturePlot.fmt($0.celsius)) C isotherm (\($0.name))" }.joined(separator: ", ")
+        h += map.isotherms.map { "<span class=\"swatch dark\" style=\"color:\($0.colour)\">&#9644;</span> \(TemperaturePlot.fmt($0.celsius)) C isotherm (\($0.name))" }.joined(separator: ", ")
         h += ", <span class=\"swatch\" style=\"color:\(SliceFigure.ablationOutline)\">&#9644;</span> ablation zone (wide green line"
         h += map.heating ? ")" : ": lethal ice, T<sub>min</sub> &le; -20 C)"
         h += "; cord blue, roots cyan, tumour purple; thermocouples &#9670; (filled: in the plane; red: flagged); probes grey with the tip as a white dot.</p>\n"
@@ -242,7 +242,7 @@ public enum HTMLReport {
     .plot .axis{font-size:11px;fill:#222}.plot .thr{stroke:#a05a00;stroke-dasharray:4 3;stroke-width:1}.plot .thrl{font-size:11px;fill:#6a3b00}
     .plot .cross{stroke:#b00000;stroke-dasharray:2 2}.plot .crossdot{fill:#b00000}.plot .crossl{font-size:10px;fill:#b00000;font-weight:bold}
     .plot .trip{stroke:#000;stroke-width:1.5}.plot .tripl{font-size:10px;fill:#000}.plot .zero{stroke:#555;stroke-width:1}
-    .plot .key{font-size:11px}.colourbar .cbt{font-size:10px;fill:#333}.swatch{font-weight:bold}
+    .plot .key{font-size:11px}.colourbar .cbt{font-size:10px;fill:#333}.swatch{font-weight:bold}.swatch.dark{background:#333;padding:0 2px}
     .slice .lbl{font-size:10px;fill:#fff;paint-order:stroke;stroke:#000;stroke-width:2px}.slice .dir{font-size:12px;fill:#ddd;font-weight:bold}
     .legend{font-size:12px;color:#333}.foot{color:#888;font-size:11px;margin-top:24px}
     """

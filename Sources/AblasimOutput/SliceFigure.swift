@@ -115,7 +115,11 @@ struct SliceFigure {
             s += "<path d=\"\(d)\" stroke=\"\(iso.colour)\" stroke-width=\"1.5\" fill=\"none\" class=\"iso\" data-celsius=\"\(TemperaturePlot.fmt(iso.celsius))\"/>"
         }
         // Labels avoid each other: the first free spot around the marker, 10 px font.
-        var placed: [(x: Double, y: Double, w: Double)] = []
+        // Scale bar, bottom left: the longest of 1, 2, 5, 10, 20 mm that fits in a third of
+        // the width; its label is placed first so no marker label lands on it.
+        let barMM = [20.0, 10, 5, 2, 1].first { $0 * ppm <= dispW / 3 } ?? 1
+        let barText = TemperaturePlot.fmt(barMM) + " mm"
+        var placed: [(x: Double, y: Double, w: Double)] = [(6, dispH - 12, 6.2 * Double(barText.count))]
         func label(_ text: String, at x: Double, _ y: Double) {
             let w = 6.2 * Double(text.count)
             let spots = [(6.0, 12.0), (6, -4), (-6 - w, 12), (-6 - w, -4), (6, 24), (-6 - w, 24), (6, -16), (-6 - w, -16)]
@@ -160,11 +164,9 @@ struct SliceFigure {
         s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"dir\" text-anchor=\"middle\">%@</text>", dispW + pad / 2, dispH / 2 + 4, l.right)
         s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"dir\" text-anchor=\"middle\">%@</text>", dispW / 2, -pad / 2 + 4, l.top)
         s += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"dir\" text-anchor=\"middle\">%@</text>", dispW / 2, dispH + pad / 2 + 4, l.bottom)
-        // Scale bar, bottom left: the longest of 1, 2, 5, 10, 20 mm that fits in a third of the width.
-        let barMM = [20.0, 10, 5, 2, 1].first { $0 * ppm <= dispW / 3 } ?? 1
         let bar = barMM * ppm
-        s += String(format: "<line x1=\"6\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#fff\" stroke-width=\"3\"/><text x=\"6\" y=\"%.1f\" class=\"lbl\">%@ mm</text>",
-                    dispH - 8, 6 + bar, dispH - 8, dispH - 12, TemperaturePlot.fmt(barMM))
+        s += String(format: "<line x1=\"6\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#fff\" stroke-width=\"3\"/><text x=\"6\" y=\"%.1f\" class=\"lbl\">%@</text>",
+                    dispH - 8, 6 + bar, dispH - 8, dispH - 12, barText)
         s += "</svg>"
         return s
     }

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Regenerate report.html from a run's output directory.",
         discussion: """
-        Reads summary.json, thermocouples.csv, generator.csv, legend.json and the t_max, zones and labels NIfTI volumes from DIR and writes DIR/report.html (atomically).
+        Reads summary.json, thermocouples.csv, generator.csv, legend.json and the t_max, t_min (for the cryo slices), zones and labels NIfTI volumes from DIR and writes DIR/report.html (atomically).
 
         Example:
           ablasim run Phantoms/L1-lytic.vox --bipolar --out results/L1
