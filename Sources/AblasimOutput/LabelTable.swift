@@ -42,6 +42,19 @@ public struct LabelTable: Equatable, Sendable {
         return LabelTable(title: "ablasim zones", entries: entries)
     }
 
+    /// The probe mask's values: probe n (summary order) is n + 1, each a distinct hue (the
+    /// qualitative Tableau 10 colours; the hue carries no meaning beyond telling probes
+    /// apart); 0, no probe, is transparent.
+    public static func probes(_ names: [String]) -> LabelTable {
+        let palette: [SIMD3<UInt8>] = [SIMD3(31, 119, 180), SIMD3(214, 39, 40), SIMD3(44, 160, 44), SIMD3(148, 103, 189),
+                                       SIMD3(255, 127, 14), SIMD3(23, 190, 207), SIMD3(140, 86, 75), SIMD3(227, 119, 194)]
+        var entries = [Entry(value: 0, name: "no_probe", rgb: .zero, alpha: 0)]
+        for (n, name) in names.prefix(255).enumerated() {
+            entries.append(Entry(value: UInt8(n + 1), name: name, rgb: palette[n % palette.count], alpha: 255))
+        }
+        return LabelTable(title: "ablasim probes", entries: entries)
+    }
+
     /// Label names as one token (Slicer's table splits on blanks).
     static func token(_ name: String) -> String {
         String(name.map { $0.isWhitespace || $0 == "\"" ? "_" : $0 })

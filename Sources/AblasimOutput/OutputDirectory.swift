@@ -10,7 +10,7 @@ public enum OutputDirectory {
     /// Every file name a run may write (`RunOutput.write`), in the order it writes them;
     /// the manifest comes after all of them.
     public static let runFiles = ["thermocouples.csv", "generator.csv", "events.csv", "legend.json"] + RunOutput.volumeNames.map { $0 + ".nii.gz" }
-        + ["labels.ctbl", "zones.ctbl", "labels-itksnap.txt", "zones-itksnap.txt", "probes.mrk.json", "thermocouples.mrk.json",
+        + ["labels.ctbl", "zones.ctbl", "probes.ctbl", "labels-itksnap.txt", "zones-itksnap.txt", "probes.mrk.json", "thermocouples.mrk.json",
            "volumes.vti", "report.html", "summary.json"]
     /// Files the project writes into a run folder besides the manifest's: the checkpoint of a
     /// stopped run and `report.png` of scripts/check-report. `--overwrite` removes them too

@@ -13,7 +13,8 @@ extension RunOutput {
                   thermocouples: thermocouples,
                   generator: generator.resampled(at: thermocouples.times).namedByProbe(summary.probes),
                   grid: run.setup.phantom.grid,
-                  volumes: ResultVolumes(solver: run.simulation.solver, zones: zone.zoneLabels, labels: run.setup.phantom.labels),
+                  volumes: ResultVolumes(solver: run.simulation.solver, zones: zone.zoneLabels, labels: run.setup.phantom.labels,
+                                         shafts: run.setup.probeShafts),
                   labelLegend: run.setup.phantom.legend)
     }
 }

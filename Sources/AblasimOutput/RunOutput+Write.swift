@@ -35,17 +35,19 @@ extension RunOutput {
         }
         try VolumeFile.write(.uint8(v.zones), grid: grid, meaning: meaning["zones"]!, to: dir.appendingPathComponent("zones.nii.gz"))
         try VolumeFile.write(.uint8(v.labels), grid: grid, meaning: meaning["labels"]!, to: dir.appendingPathComponent("labels.nii.gz"))
+        try VolumeFile.write(.uint8(v.probes), grid: grid, meaning: meaning["probes"]!, to: dir.appendingPathComponent("probes.nii.gz"))
         let tissueTable = LabelTable.tissues(labelLegend), zoneTable = LabelTable.zones(zoneLegend)
         try put(Data(tissueTable.slicerColorTable.utf8), "labels.ctbl")
         try put(Data(zoneTable.slicerColorTable.utf8), "zones.ctbl")
         try put(Data(tissueTable.itkSnapLabels.utf8), "labels-itksnap.txt")
         try put(Data(zoneTable.itkSnapLabels.utf8), "zones-itksnap.txt")
+        try put(Data(LabelTable.probes(summary.probes.map(\.name)).slicerColorTable.utf8), "probes.ctbl")
         try put(try Markups.probes(summary), "probes.mrk.json")
         try put(try Markups.thermocouples(summary), "thermocouples.mrk.json")
         if vti {
             let data = try VTIWriter.encode(grid: grid, arrays: [
                 .float32("t_max", v.tMax), .float32("t_min", v.tMin), .float32("cem43", v.cem43), .float32("omega", v.omega),
-                .uint8("zones", v.zones), .uint8("labels", v.labels),
+                .uint8("zones", v.zones), .uint8("labels", v.labels), .uint8("probes", v.probes),
             ])
             try put(data, "volumes.vti")
         }

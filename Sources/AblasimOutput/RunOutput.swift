@@ -47,14 +47,21 @@ public struct GeneratorSeries: Equatable, Sendable {
 public struct ResultVolumes: Equatable, Sendable {
     public var tMax: [Float], tMin: [Float], cem43: [Float], omega: [Float]
     public var zones: [UInt8], labels: [UInt8]
-    public init(tMax: [Float], tMin: [Float], cem43: [Float], omega: [Float], zones: [UInt8], labels: [UInt8]) {
+    /// Probe mask: the voxels of applicator n's shaft (summary order) hold n + 1, others 0.
+    public var probes: [UInt8]
+    /// `probes` nil: no probe voxels (all 0).
+    public init(tMax: [Float], tMin: [Float], cem43: [Float], omega: [Float], zones: [UInt8], labels: [UInt8], probes: [UInt8]? = nil) {
         self.tMax = tMax; self.tMin = tMin; self.cem43 = cem43; self.omega = omega; self.zones = zones; self.labels = labels
+        self.probes = probes ?? [UInt8](repeating: 0, count: labels.count)
     }
-    /// Copies the solver's extreme and dose fields (dose narrowed to float32 for the files).
-    public init(solver: PennesSolver<Float>, zones: [UInt8], labels: [UInt8]) {
+    /// Copies the solver's extreme and dose fields (dose narrowed to float32 for the files);
+    /// `shafts` are the applicators' shaft voxels (linear indices), painted into the probe mask.
+    public init(solver: PennesSolver<Float>, zones: [UInt8], labels: [UInt8], shafts: [[Int]] = []) {
+        var mask = [UInt8](repeating: 0, count: labels.count)
+        for (n, shaft) in shafts.prefix(255).enumerated() { for v in shaft where v >= 0 && v < mask.count { mask[v] = UInt8(n + 1) } }
         self.init(tMax: solver.tMax.interior(), tMin: solver.tMin.interior(),
                   cem43: solver.cem43.interior().map { Float($0) }, omega: solver.omega.interior().map { Float($0) },
-                  zones: zones, labels: labels)
+                  zones: zones, labels: labels, probes: mask)
     }
 }
 
@@ -72,7 +79,7 @@ public struct RunOutput {
     public var zoneLegend: [UInt8: String]
 
     /// Volume file stems, in the order they are written.
-    public static let volumeNames = ["t_max", "t_min", "cem43", "omega", "zones", "labels"]
+    public static let volumeNames = ["t_max", "t_min", "cem43", "omega", "zones", "labels", "probes"]
     /// The header description of each volume: quantity and unit (NIfTI descrip, <= 79 bytes).
     public static let volumeMeanings: [String: VolumeFile.Meaning] = [
         "t_max": .init("ablasim t_max: peak temperature per voxel [degC]"),
@@ -81,6 +88,7 @@ public struct RunOutput {
         "omega": .init("ablasim omega: Arrhenius damage integral [1], coagulation at 1"),
         "zones": .init("ablasim zones: label map, names in legend.json / zones.ctbl", isLabelMap: true),
         "labels": .init("ablasim labels: tissue label map, names in legend.json / labels.ctbl", isLabelMap: true),
+        "probes": .init("ablasim probes: label map, applicator shafts (probe n+1), names in probes.ctbl", isLabelMap: true),
     ]
 
     public init(summary: RunSummary, thermocouples: ThermocoupleSeries, generator: GeneratorSeries, grid: Grid3D,
@@ -93,7 +101,8 @@ public struct RunOutput {
     public func validate() throws {
         let n = grid.voxelCount
         for (name, count) in [("t_max", volumes.tMax.count), ("t_min", volumes.tMin.count), ("cem43", volumes.cem43.count),
-                              ("omega", volumes.omega.count), ("zones", volumes.zones.count), ("labels", volumes.labels.count)]
+                              ("omega", volumes.omega.count), ("zones", volumes.zones.count), ("labels", volumes.labels.count),
+                              ("probes", volumes.probes.count)]
         where count != n {
             throw OutputError.io("result volume '\(name)' has \(count) voxels; the grid \(grid.nx)x\(grid.ny)x\(grid.nz) has \(n)")
         }

@@ -16,6 +16,8 @@ public struct RunSetup {
     public let probes: [RunSummary.Probe]
     /// Probe tips as continuous voxel indices (for the coalescence test).
     public let tips: [SIMD3<Double>]
+    /// Each applicator's shaft voxels (linear indices), in `probes` order.
+    public let probeShafts: [[Int]]
     public let thermocouples: [Thermocouple]
     /// True where the phantom has tumour, x fastest.
     public let tumorMask: [Bool]
@@ -53,7 +55,7 @@ public struct RunSetup {
         }
         for spec in scenario.thermocouples { thermocouples.append(try Thermocouple(spec: spec)) }
         let tumorLabels = Set(phantom.legend.filter { $0.value.hasPrefix("tumor") }.keys)
-        return RunSetup(phantom: phantom, scenario: scenario, model: model, boundaries: boundaries, sources: installed.sources, probes: probes, tips: tips,
+        return RunSetup(phantom: phantom, scenario: scenario, model: model, boundaries: boundaries, sources: installed.sources, probes: probes, tips: tips, probeShafts: installed.shafts,
                         thermocouples: thermocouples, tumorMask: phantom.labels.map { tumorLabels.contains($0) },
                         duration: duration, anatomyAudit: auditFindings(phantom))
     }

@@ -83,7 +83,7 @@ final class OutputFilesTests: XCTestCase {
         try out.write(to: dir, vti: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         XCTAssertEqual(names, ["cem43.nii.gz", "events.csv", "generator.csv", "labels-itksnap.txt", "labels.ctbl", "labels.nii.gz", "legend.json",
-                               "manifest.json", "omega.nii.gz", "probes.mrk.json", "report.html", "summary.json", "t_max.nii.gz", "t_min.nii.gz",
+                               "manifest.json", "omega.nii.gz", "probes.ctbl", "probes.mrk.json", "probes.nii.gz", "report.html", "summary.json", "t_max.nii.gz", "t_min.nii.gz",
                                "thermocouples.csv", "thermocouples.mrk.json", "volumes.vti", "zones-itksnap.txt", "zones.ctbl", "zones.nii.gz"])
         let manifest = try XCTUnwrap(RunManifest.read(in: dir.path))
         XCTAssertEqual(Set(manifest.files.map(\.name)), Set(names).subtracting(["manifest.json"]), "every file is in the manifest")
@@ -112,7 +112,7 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertTrue(head.contains("compressor=\"vtkZLibDataCompressor\""))
         XCTAssertTrue(head.contains("Spacing=\"0.5 0.6 0.7\"") || head.contains("Spacing=\"0.5 0.6"), head)
         XCTAssertTrue(head.contains("Direction=\"-1.0 0.0 0.0 0.0 -1.0 0.0 0.0 0.0 1.0\""), head)
-        XCTAssertEqual(head.components(separatedBy: "<DataArray").count - 1, 6)
+        XCTAssertEqual(head.components(separatedBy: "<DataArray").count - 1, 7)
         let start = try XCTUnwrap(vti[headEnd...].firstIndex(of: UInt8(ascii: "_"))) + 1
         let bytes = [UInt8](vti[start...])
         func u64(_ o: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[o + $1]) << (8 * $1) } }

@@ -64,13 +64,24 @@ final class RunOutputFormatTests: XCTestCase {
     try:
         import numpy as np, nibabel as nib
         units = {"t_max": "[degC]", "t_min": "[degC]", "cem43": "[min]", "omega": "[1]"}
-        for name in ["t_max", "t_min", "cem43", "omega", "zones", "labels"]:
+        for name in ["t_max", "t_min", "cem43", "omega", "zones", "labels", "probes"]:
             img = nib.load(d + "/" + name + ".nii.gz"); h = img.header; data = np.asanyarray(img.dataobj)
-            label = name in ("zones", "labels")
+            label = name in ("zones", "labels", "probes")
             check(int(h["intent_code"]) == (1002 if label else 0), name + " intent " + str(int(h["intent_code"])))
             check(units.get(name, "label map") in h["descrip"].tobytes().decode(), name + " descrip " + h["descrip"].tobytes().decode())
             lo, hi = (0, data.max()) if label else (np.nanmin(data), np.nanmax(data))
             check(abs(float(h["cal_min"]) - lo) < 1e-4 and abs(float(h["cal_max"]) - hi) < 1e-4, name + " cal_min/max %s %s" % (h["cal_min"], h["cal_max"]))
+        # The probe mask: one value per probe (summary order), each a non-empty shaft, and
+        # the probe's tip voxel inside its own shaft.
+        mask = np.asanyarray(nib.load(d + "/probes.nii.gz").dataobj)
+        values = sorted(int(v) for v in np.unique(mask))
+        check(values == list(range(len(summary["probes"]) + 1)), "probe mask values " + str(values))
+        aff = nib.load(d + "/probes.nii.gz").affine
+        for n, p in enumerate(summary["probes"]):
+            ijk = np.rint(np.linalg.inv(aff) @ np.array(p["tip_mm"] + [1.0]))[:3].astype(int)
+            near = mask[max(ijk[0] - 1, 0):ijk[0] + 2, max(ijk[1] - 1, 0):ijk[1] + 2, max(ijk[2] - 1, 0):ijk[2] + 2]
+            check((near == n + 1).any(), "probe %d's tip lies on its shaft in the mask" % (n + 1))
+        check("no_probe" in open(d + "/probes.ctbl").read() and summary["probes"][0]["name"] in open(d + "/probes.ctbl").read(), "probes.ctbl names the probes")
     except ImportError:
         missing.append("nibabel")
     try:
@@ -93,7 +104,7 @@ final class RunOutputFormatTests: XCTestCase {
             im = r.GetOutput()
             check(im.GetNumberOfPoints() == summary["voxels"], "vtk reads every voxel")
             import nibabel as nib
-            for name in ["t_max", "t_min", "cem43", "omega", "zones", "labels"]:
+            for name in ["t_max", "t_min", "cem43", "omega", "zones", "labels", "probes"]:
                 a = vtk_to_numpy(im.GetPointData().GetArray(name))
                 n = np.asanyarray(nib.load(d + "/" + name + ".nii.gz").dataobj).ravel(order="F")
                 check(np.array_equal(a, n), "vtk " + name + " equals the NIfTI volume")

@@ -78,7 +78,12 @@ public struct ModalityInstallation {
     public var tips: [SIMD3<Double>]
     /// Simulated time [s] the protocol needs (sequential RF, a cryo protocol).
     public var duration: Double
-    public init(boundaries: [BoundaryCondition] = [], sources: [HeatSource], probes: [RunSummary.Probe], tips: [SIMD3<Double>], duration: Double) {
+    /// Each applicator's inserted shaft as linear voxel indices, in `probes` order: the
+    /// rasters the neural-clearance check passed (for the probe mask volume).
+    public var shafts: [[Int]]
+    public init(boundaries: [BoundaryCondition] = [], sources: [HeatSource], probes: [RunSummary.Probe], tips: [SIMD3<Double>], duration: Double,
+                shafts: [[Int]] = []) {
         self.boundaries = boundaries; self.sources = sources; self.probes = probes; self.tips = tips; self.duration = duration
+        self.shafts = shafts
     }
 }

@@ -79,6 +79,7 @@ public struct CryoModality: Modality {
         // The protocol sets the length of a cryo run unless duration_s is given (shorter:
         // the run stops early; longer: the probes are passive after the protocol).
         let duration = scenario.durationIsExplicit ? scenario.durationS : scenario.cryo.protocolMin.reduce(0, +) * 60
-        return ModalityInstallation(boundaries: [cryo.source], sources: [cryo.source], probes: cryo.probes, tips: cryo.tips, duration: duration)
+        return ModalityInstallation(boundaries: [cryo.source], sources: [cryo.source], probes: cryo.probes, tips: cryo.tips, duration: duration,
+                                    shafts: cryo.shafts)
     }
 }

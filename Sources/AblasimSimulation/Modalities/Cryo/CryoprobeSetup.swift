@@ -39,7 +39,7 @@ extension RunSetup {
     /// Installs the scenario's cryoprobes into `model`: one per trajectory (or pedicle axis),
     /// or `cryo.pattern` around the first one.
     static func installCryo(phantom: Phantom, scenario: Scenario, into model: inout ThermalModel)
-        throws -> (source: CryoSource, probes: [RunSummary.Probe], tips: [SIMD3<Double>]) {
+        throws -> (source: CryoSource, probes: [RunSummary.Probe], tips: [SIMD3<Double>], shafts: [[Int]]) {
         let c = scenario.cryo
         let probe = try cryoprobe(for: scenario)
         let named: [(name: String, axis: ApplicatorAxis, shaft: [Int])]
@@ -75,6 +75,6 @@ extension RunSetup {
             probes.append(summaryProbe(a, name: namedByUser ? named[n].name : "cryo\(n + 1)", channel: channels[n]))
             tips.append(phantom.grid.index(a.tip))
         }
-        return (source, probes, tips)
+        return (source, probes, tips, named.map(\.shaft))
     }
 }

@@ -66,11 +66,12 @@ public struct LaserModality: Modality {
     public func install(into model: inout ThermalModel, placement: ModalityPlacement) throws -> ModalityInstallation {
         let (phantom, scenario) = (placement.phantom, placement.scenario)
         // The fibre is sub-voxel and paints nothing: its shaft raster serves the check only.
-        let (name, axis, _) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.needleRadius, kind: "laser fibre")[0]
+        let (name, axis, shaft) = try RunSetup.applicatorAxes(phantom: phantom, scenario: scenario, count: 1, radius: Self.needleRadius, kind: "laser fibre")[0]
         try scenario.checkLaserDelivery()
         let settings = scenario.laser.settings
         let fibre = try LaserAblation.install(fibre: axis, settings: settings, into: &model)
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "fibre" : name, channel: fibre.channelSamples()[0].channel)
-        return ModalityInstallation(sources: [fibre], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)
+        return ModalityInstallation(sources: [fibre], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS,
+                                    shafts: [shaft])
     }
 }

@@ -63,7 +63,8 @@ public struct MicrowaveModality: Modality {
         let antenna = try MicrowaveAblation.install(applicator: axis, shaft: shaft, settings: settings, into: &model)
         // The summary finds each probe's energy under its source's channel name.
         let probe = RunSetup.summaryProbe(axis, name: scenario.trajectories.isEmpty ? "antenna" : name, channel: antenna.channelSamples()[0].channel)
-        return ModalityInstallation(boundaries: [antenna], sources: [antenna], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS)
+        return ModalityInstallation(boundaries: [antenna], sources: [antenna], probes: [probe], tips: [phantom.grid.index(axis.tip)], duration: scenario.durationS,
+                                    shafts: [shaft])
     }
 
     /// `MicrowaveAblation.install`: the path attenuation per padded voxel (Double).

@@ -126,7 +126,7 @@ public struct RFModality: Modality {
             probes.append(RunSummary.Probe(name: p.name, channel: "ch\(c + 1)", tipMm: mm(p.tip), entryMm: mm(p.entry), energyJ: 0))
             tips.append(phantom.grid.index(p.tip))
         }
-        return ModalityInstallation(boundaries: [rf], sources: [rf], probes: probes, tips: tips, duration: duration)
+        return ModalityInstallation(boundaries: [rf], sources: [rf], probes: probes, tips: tips, duration: duration, shafts: rasters.map(\.voxels))
     }
 
     /// ElectricPotentialSolver on the potential box: conductivity (Double), role (Int32),
