@@ -21,6 +21,18 @@ final class CryoprobeScenarioTests: XCTestCase {
         return s
     }
 
+    /// The gel of the bench experiments freezes like water: ice conductivity and latent heat
+    /// within a few per cent of pure ice's (2 % agar), usable in a block without canal checks.
+    func testWaterGelFreezesLikeWater() throws {
+        let gel = try TissueTable.standard.tissue(named: "water_gel")
+        let f = FreezingModel.standard.frozen(gel)
+        XCTAssertEqual(f.conductivity / FreezingModel.standard.iceConductivity, 1, accuracy: 0.05)
+        XCTAssertEqual(f.latentHeat / (1000 * FreezingModel.standard.latentHeatOfWater), 0.98, accuracy: 1e-9)
+        XCTAssertEqual(f.heatCapacity / (1000 * FreezingModel.standard.iceSpecificHeat), 1, accuracy: 0.05)
+        XCTAssertEqual(gel.perfusionMlMinKg, 0)
+        XCTAssertNoThrow(try RunSetup.build(phantom: Self.gel(), scenario: Self.cryo([]), executor: SlabExecutor(threads: 1)))
+    }
+
     func testKeysDescribeTheProbe() throws {
         let held = try RunSetup.cryoprobe(for: Self.cryo([("cryo.probe", "held"), ("cryo.freeze_temp_c", "-120")]))
         XCTAssertEqual(held.outerDiameter, 2.4e-3); XCTAssertEqual(held.freezingLength, 35e-3)
