@@ -87,18 +87,42 @@ final class MonitorColdAndPredictiveTests: XCTestCase {
         var straight = ThermocoupleForecast()
         for (t, v) in [(0.0, 37.0), (1, 38), (2, 38), (4, 39)] { straight.add(time: t, value: v) }
         XCTAssertEqual(straight.times, [0, 2, 4], "samples closer than 2 s are skipped")
-        let p = try XCTUnwrap(straight.forecast(now: 39, horizon: 120))
+        let p = try XCTUnwrap(straight.forecast(now: 39, at: 4, horizon: 120))
         XCTAssertEqual(p.rate, 0.5, accuracy: 1e-12)
         XCTAssertEqual(p.tau, 0, accuracy: 1e-12)
         XCTAssertEqual(p.value, 39, accuracy: 1e-12)
         var late = ThermocoupleForecast()
         for (t, v) in [(0.0, 37.0), (2, 37.2), (4, 38), (6, 42)] { late.add(time: t, value: v) }
-        let q = try XCTUnwrap(late.forecast(now: 42, horizon: 120))
+        let q = try XCTUnwrap(late.forecast(now: 42, at: 6, horizon: 120))
         XCTAssertEqual(q.tau, 3.5, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(late.forecast(now: 42, horizon: 3)).value, 42 + 3.8, accuracy: 1e-12, "the horizon caps the look-ahead")
+        XCTAssertEqual(try XCTUnwrap(late.forecast(now: 42, at: 6, horizon: 3)).value, 42 + 3.8, accuracy: 1e-12, "the horizon caps the look-ahead")
         let (m, solver) = try monitor(.predictive)
         for (t, v) in [(2.0, 38.0), (4, 39)] { setUniform(solver, v); XCTAssertEqual(m.observe(solver: solver, time: t), 1) }
         XCTAssertNil(m.results().interlock.trippedS)
+    }
+
+    /// A checkpoint keeps the trips and the forecast history: a restored monitor reports the
+    /// same and trips on the same next reading.
+    func testCheckpointKeepsTripsAndForecastHistory() throws {
+        let (a, solver) = try monitor(.predictive)
+        for (t, v) in [(2.0, 37.2), (4, 38)] { setUniform(solver, v); a.observe(solver: solver, time: t) }
+        var w = StateWriter()
+        a.saveState(to: &w)
+        let (b, _) = try monitor(.predictive)
+        var r = StateReader(w.bytes, context: "test checkpoint")
+        try b.restoreState(from: &r)
+        setUniform(solver, 42)
+        XCTAssertEqual(a.observe(solver: solver, time: 6), 0)
+        XCTAssertEqual(b.observe(solver: solver, time: 6), 0)
+        XCTAssertEqual(a.results().interlock, b.results().interlock)
+        setUniform(solver, 5); a.observe(solver: solver, time: 8)
+        var w2 = StateWriter()
+        a.saveState(to: &w2)
+        let (c, _) = try monitor(.predictive)
+        var r2 = StateReader(w2.bytes, context: "test checkpoint")
+        try c.restoreState(from: &r2)
+        XCTAssertEqual(c.results().interlock, a.results().interlock)
+        XCTAssertEqual(c.results().interlock.events?.map(\.kind), ["heat", "cold"])
     }
 
     /// A late fall (36, 33, 23 C at 2, 4, 6 s): rate -5 C/s, r tau = -16 C, forecast 7 C.

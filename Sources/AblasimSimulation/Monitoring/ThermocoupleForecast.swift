@@ -22,8 +22,8 @@
 /// (generator ramps, roll-off; they make D a response to a varying P) and properties that
 /// change with temperature; the interlock's test measures the result on the solver.
 ///
-/// Samples are kept at least `spacing` apart, which keeps single-precision noise (about 1e-5
-/// C) out of the rate.
+/// Samples are kept at least `spacing` apart, and the rate is taken over at least that long,
+/// which keeps single-precision noise (about 1e-5 C) out of it.
 struct ThermocoupleForecast: Equatable {
     /// Longest look-ahead s [s]. 120 s: assumed. The response of a site r away from a heat
     /// pulse peaks r^2 / (6 kappa) later (3D point source); with kappa = k / (rho c) =
@@ -50,12 +50,13 @@ struct ThermocoupleForecast: Equatable {
         return true
     }
 
-    /// The forecast from the current reading `now` [C]: the rate r [C/s], the time constant
-    /// tau [s] and the extreme T + r tau [C]. Nil until two samples were kept.
-    func forecast(now: Double, horizon: Double) -> (rate: Double, tau: Double, value: Double)? {
+    /// The forecast from the current reading `now` [C] at `time` [s]: the rate r [C/s] (from
+    /// the latest kept sample at least `spacing` before `time`), the time constant tau [s] and
+    /// the extreme T + r tau [C]. Nil until a sample that old was kept.
+    func forecast(now: Double, at time: Double, horizon: Double) -> (rate: Double, tau: Double, value: Double)? {
         let m = times.count
-        guard m >= 2 else { return nil }
-        let r = (values[m - 1] - values[m - 2]) / (times[m - 1] - times[m - 2])
+        guard let k = times.lastIndex(where: { time - $0 >= ThermocoupleForecast.spacing }) else { return nil }
+        let r = (now - values[k]) / (time - times[k])
         let sign: Double = r < 0 ? -1 : 1
         var still = 0.0   // r tau, signed as r
         for k in 1..<m {

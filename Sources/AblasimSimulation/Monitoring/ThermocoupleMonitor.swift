@@ -256,7 +256,7 @@ public final class ThermocoupleMonitor {
         // Forecast triggers of the predictive mode.
         if interlock.mode == .predictive {
             for c in 0..<n where protected[c] {
-                guard let f = forecasts[c].forecast(now: current[c], horizon: interlock.forecastHorizonS) else { continue }
+                guard let f = forecasts[c].forecast(now: current[c], at: t1, horizon: interlock.forecastHorizonS) else { continue }
                 if heatTrip == nil, f.rate > 0, f.value >= heatLimit - interlock.forecastMarginC {
                     heatTrip = Trip(time: t1, thermocouple: c, trigger: "forecast", reading: current[c], forecast: f.value, peak: hot.value)
                 }
