@@ -59,9 +59,7 @@ public enum HTMLReport {
             h += "<div class=\"verdict bad\" id=\"verdict\">\(s.flags.count) flag\(s.flags.count == 1 ? "" : "s") at \(HTML.escape(sites)); first: \(HTML.escape(first.kind)) at \(HTML.escape(first.thermocouple)) after \(String(format: "%.1f", first.timeS)) s.</div>\n"
         }
         let il = s.interlock
-        h += "<p class=\"interlock\">Interlock: " + (il.enabled
-            ? "\(HTML.escape(il.mode)) at \(TemperaturePlot.fmt(il.thresholdC)) C; " + (il.trippedS.map { String(format: "tripped at %.1f s, overshoot %+.2f C", $0, il.overshootC ?? .nan) } ?? "never tripped")
-            : "off (unprotected study)") + "</p>\n"
+        h += "<p class=\"interlock\">Interlock" + HTML.escape(InterlockText.line(il)) + "</p>\n"
 
         // Flags table.
         h += "<h2>Flags</h2>\n"

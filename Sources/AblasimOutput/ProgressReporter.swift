@@ -143,12 +143,7 @@ public final class ProgressReporter {
             }
         }
         let il = s.interlock
-        if il.enabled {
-            o += "interlock (\(il.mode), \(TemperaturePlot.fmt(il.thresholdC)) C): "
-                + (il.trippedS.map { String(format: "tripped at %.1f s, overshoot %+.2f C", $0, il.overshootC ?? .nan) } ?? "not tripped") + "\n"
-        } else {
-            o += "interlock: off\n"
-        }
+        o += "interlock" + TerminalText.sanitized(InterlockText.line(il), keepLayout: false) + "\n"
         return o
     }
 

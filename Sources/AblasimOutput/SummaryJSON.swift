@@ -208,6 +208,20 @@ private struct NullKeeping: Encodable {
             var c = encoder.container(keyedBy: Key.self)
             if i.trippedS == nil { try c.encodeNil(forKey: Key("trippedS")) }
             if i.overshootC == nil { try c.encodeNil(forKey: Key("overshootC")) }
+            if i.coldThresholdC == nil { try c.encodeNil(forKey: Key("coldThresholdC")) }
+            if i.coldTrippedS == nil { try c.encodeNil(forKey: Key("coldTrippedS")) }
+            if i.coldOvershootC == nil { try c.encodeNil(forKey: Key("coldOvershootC")) }
+            if let e = i.events { try c.encode(e.map(InterlockEventNulls.init), forKey: Key("events")) } else { try c.encodeNil(forKey: Key("events")) }
+        }
+    }
+
+    private struct InterlockEventNulls: Encodable {
+        let e: RunSummary.InterlockEvent
+        init(_ e: RunSummary.InterlockEvent) { self.e = e }
+        func encode(to encoder: Encoder) throws {
+            try e.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            if e.forecastC == nil { try c.encodeNil(forKey: Key("forecastC")) }
         }
     }
 

@@ -107,12 +107,51 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var enabled: Bool
         public var thresholdC: Double
         public var mode: String
-        /// Time the interlock first tripped [s]; null if never.
+        /// Time the interlock first tripped, on heat or cold [s]; null if never.
         public var trippedS: Double?
-        /// Highest protected-thermocouple temperature after the trip minus the threshold [C].
+        /// Highest protected-thermocouple temperature after the heat trip minus the threshold [C];
+        /// null without a heat trip.
         public var overshootC: Double?
-        public init(enabled: Bool, thresholdC: Double, mode: String, trippedS: Double?, overshootC: Double?) {
+        /// Cold cut-off [C]; null in summaries written before cold limits existed.
+        public var coldThresholdC: Double? = nil
+        /// Time of the first cold trip [s]; null if never.
+        public var coldTrippedS: Double? = nil
+        /// Cold cut-off minus the coldest protected reading after the cold trip [C] (positive:
+        /// went below the limit); null without a cold trip.
+        public var coldOvershootC: Double? = nil
+        /// Every trip in time order; null in summaries written before they were listed.
+        public var events: [InterlockEvent]? = nil
+        public init(enabled: Bool, thresholdC: Double, mode: String, trippedS: Double?, overshootC: Double?,
+                    coldThresholdC: Double? = nil, coldTrippedS: Double? = nil, coldOvershootC: Double? = nil,
+                    events: [InterlockEvent]? = nil) {
             self.enabled = enabled; self.thresholdC = thresholdC; self.mode = mode; self.trippedS = trippedS; self.overshootC = overshootC
+            self.coldThresholdC = coldThresholdC; self.coldTrippedS = coldTrippedS; self.coldOvershootC = coldOvershootC
+            self.events = events
+        }
+    }
+
+    /// One interlock trip: when, on heat or cold, what triggered it (the reading reached the
+    /// limit, or the predictive forecast did), at which thermocouple, the reading and forecast
+    /// then, and the actual extreme of the protected readings from the trip on.
+    public struct InterlockEvent: Codable, Equatable, Sendable {
+        public var timeS: Double
+        /// "heat" or "cold".
+        public var kind: String
+        /// "reading" (threshold or throttle band reached) or "forecast" (predictive mode).
+        public var trigger: String
+        public var thermocouple: String
+        /// The limit acted on [C].
+        public var thresholdC: Double
+        /// The thermocouple's reading at the trip [C].
+        public var readingC: Double
+        /// The forecast extreme at the trip [C]; null for a reading trigger.
+        public var forecastC: Double?
+        /// Hottest (heat) or coldest (cold) protected reading from the trip to the end [C].
+        public var peakC: Double
+        public init(timeS: Double, kind: String, trigger: String, thermocouple: String, thresholdC: Double,
+                    readingC: Double, forecastC: Double?, peakC: Double) {
+            self.timeS = timeS; self.kind = kind; self.trigger = trigger; self.thermocouple = thermocouple
+            self.thresholdC = thresholdC; self.readingC = readingC; self.forecastC = forecastC; self.peakC = peakC
         }
     }
 }

@@ -10,7 +10,7 @@ public struct Scenario: Equatable, Sendable {
     public enum RFMode: String, CaseIterable, Sendable { case bipolar, monopolar }
     public enum Placement: String, CaseIterable, Sendable { case bipedicular, left, right }
     public enum GeneratorMode: String, CaseIterable, Sendable { case temperature, power, ramp }
-    public enum InterlockMode: String, CaseIterable, Sendable { case cut, throttle }
+    public enum InterlockMode: String, CaseIterable, Sendable { case cut, throttle, predictive }
     /// Epidural thermoprotection: CO2 or 5 % dextrose dissection, or circulating saline.
     public enum Dissection: String, CaseIterable, Sendable { case none, co2, dextrose, saline }
 
@@ -38,7 +38,18 @@ public struct Scenario: Equatable, Sendable {
         public var enabled = true
         /// Cut-off at a protected thermocouple [C]: 45 C, Nakatsuka 2009 (damage-and-thresholds.md).
         public var thresholdC = 45.0
+        /// Cold cut-off at a protected thermocouple [C]: 10 C, the lower end of the 10-45 C
+        /// juxtaneural band thermoprotection keeps (Sag & Husain, Semin Intervent Radiol
+        /// 2022;39:157, doi:10.1055/s-0042-1745795; damage-and-thresholds.md: conduction
+        /// block near +10 C).
+        public var coldThresholdC = 10.0
         public var mode: InterlockMode = .cut
+        /// Longest look-ahead of the predictive interlock [s] (`ThermocoupleForecast`).
+        public var forecastHorizonS = ThermocoupleForecast.defaultHorizon
+        /// The predictive interlock cuts when a forecast comes this close to a limit [C]:
+        /// 0.5 C, the tolerance of a class 1 type T thermocouple (IEC 60584-1), so the peak
+        /// stays inside the limit even with the sensor's error.
+        public var forecastMarginC = 0.5
     }
     /// A user thermocouple: name, position [mm, world RAS], protected structure.
     public struct ThermocoupleSpec: Equatable, Sendable {

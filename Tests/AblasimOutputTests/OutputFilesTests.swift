@@ -236,6 +236,30 @@ final class GeneratorSeriesTests: XCTestCase {
                                "50,cord_anterior,cem43,10,min"])
     }
 
+    /// Every interlock trip is a row: a predictive heat trip with its forecast at the
+    /// thermocouple, and a cold trip.
+    func testEventLogListsEveryInterlockTrip() throws {
+        var s = try makeRunOutput().summary
+        s.flags = []
+        s.interlock.mode = "predictive"
+        s.interlock.coldThresholdC = 10
+        s.interlock.events = [
+            RunSummary.InterlockEvent(timeS: 32.5, kind: "heat", trigger: "forecast", thermocouple: "cord_anterior", thresholdC: 45,
+                                      readingC: 44.25, forecastC: 44.5, peakC: 44.75),
+            RunSummary.InterlockEvent(timeS: 40, kind: "cold", trigger: "reading", thermocouple: "root_left", thresholdC: 10,
+                                      readingC: 9.5, forecastC: nil, peakC: 7)]
+        s.interlock.trippedS = 32.5
+        XCTAssertEqual(CSVTables.events(s).split(separator: "\n").map(String.init),
+                       ["time_s,source,event,value,value_unit",
+                        "32.5,cord_anterior,interlock-forecast,44.5,C",
+                        "32.5,interlock,interlock-predictive,45,C",
+                        "40,interlock,interlock-predictive-cold,10,C"])
+        let line = InterlockText.line(s.interlock)
+        XCTAssertTrue(line.contains("(predictive, 10 to 45 C)"), line)
+        XCTAssertTrue(line.contains("heat trip at 32.5 s (cord_anterior 44.25 C, forecast 44.50 C), peak after it 44.75 C"), line)
+        XCTAssertTrue(line.contains("cold trip at 40.0 s (root_left 9.50 C), coldest after it 7.00 C"), line)
+    }
+
     func testShortestNumberText() {
         XCTAssertEqual(NumberText.shortest(37), "37")
         XCTAssertEqual(NumberText.shortest(-0.0), "0")

@@ -34,6 +34,8 @@ final class ParameterRegistryTests: XCTestCase {
             "cryo.freeze_temp_c": [("cryo.probe", "held")],
             "cryo.spacing_mm": [("cryo.pattern", "square")],
             "laser.diffuser_length_mm": [("laser.fibre", "diffuser")],
+            "interlock.forecast_horizon_s": [("interlock.mode", "predictive")],
+            "interlock.forecast_margin_c": [("interlock.mode", "predictive")],
         ]
         return pre + (extra[key] ?? [])
     }

@@ -24,14 +24,25 @@ import AblasimPhysics
 /// crossings and dose over the structure's limit. `other` sites record crossings and dose
 /// but raise no flag.
 ///
-/// Interlock (on by default, as in clinical practice; Nakatsuka 2009 cut RF at 45 C):
-/// - cut: when any protected thermocouple reaches `thresholdC`, power to all channels stops
+/// Interlock (on by default, as in clinical practice; Nakatsuka 2009 cut RF at 45 C), on
+/// heat at `thresholdC` and on cold at `coldThresholdC` (the 10-45 C juxtaneural band,
+/// Sag & Husain 2022). The power factor gates every source: heating sources deliver that
+/// fraction of their power, cryoprobes blend freezing with passive (factor 0: the probes stop
+/// extracting heat, `CryoSource`).
+/// - cut: when any protected thermocouple reaches either limit, power to all channels stops
 ///   for the rest of the run (factor 0, latched).
 /// - throttle: the factor falls linearly from 1 at `thresholdC - throttleBandC` to 0 at
-///   `thresholdC`, following the hottest protected thermocouple, and recovers as it cools.
+///   `thresholdC` following the hottest protected thermocouple (and from 1 at
+///   `coldThresholdC + throttleBandC` to 0 at `coldThresholdC` following the coldest), and
+///   recovers as the site returns.
+/// - predictive: a latched cut as soon as a protected thermocouple reaches a limit or its
+///   forecast (`ThermocoupleForecast`: T + dT/dt tau) comes within `forecastMarginC` of it,
+///   so that the rise that follows the cut stays inside the limit.
 /// `tripped_s` is when the interlock first acted (cut: reached the threshold; throttle:
-/// entered the band); the overshoot is the hottest protected reading from then on minus the
-/// threshold [C] (negative when throttling held the site below it).
+/// entered the band; predictive: the forecast reached it); the overshoot is the hottest
+/// protected reading from the heat trip on minus the threshold [C] (negative when the site
+/// stayed below it), the cold overshoot the cold limit minus the coldest reading from the
+/// cold trip on. Every trip is an `InterlockEvent` with its reading, forecast and actual peak.
 public final class ThermocoupleMonitor {
     public let thermocouples: [Thermocouple]
     public let thresholds: SafetyThresholds
@@ -61,8 +72,13 @@ public final class ThermocoupleMonitor {
     private var nextRecord = 1
     private var recordTimes: [Double] = []
     private var recordValues: [[Double]]
-    private var trippedAt: Double?
-    private var peakAfterTrip = -Double.infinity
+    /// Per kind (heat, cold): the first trip and the extreme protected reading since.
+    private var heatTrip: Trip?, coldTrip: Trip?
+    private var forecasts: [ThermocoupleForecast]
+
+    struct Trip {
+        var time: Double, thermocouple: Int, trigger: String, reading: Double, forecast: Double?, peak: Double
+    }
 
     /// - Parameters:
     ///   - thermocouples: sites with unique names, inside the grid, in tissue (not in a probe).
@@ -74,8 +90,14 @@ public final class ThermocoupleMonitor {
         guard recordInterval.isFinite, recordInterval > 0 else {
             throw SimulationError.invalidInput("record interval \(recordInterval) s is not valid: it must be finite and > 0")
         }
-        guard interlock.thresholdC.isFinite else {
-            throw SimulationError.invalidInput("interlock threshold \(interlock.thresholdC) C is not valid: it must be finite")
+        guard interlock.thresholdC.isFinite, interlock.coldThresholdC.isFinite else {
+            throw SimulationError.invalidInput("interlock thresholds \(interlock.coldThresholdC) / \(interlock.thresholdC) C are not valid: they must be finite")
+        }
+        guard interlock.coldThresholdC < interlock.thresholdC else {
+            throw SimulationError.invalidInput("interlock.cold_threshold_c = \(SafetyThresholds.key(interlock.coldThresholdC)) C is not below interlock.threshold_c = \(SafetyThresholds.key(interlock.thresholdC)) C; the cold limit must be below the heat limit")
+        }
+        guard interlock.forecastHorizonS.isFinite, interlock.forecastHorizonS > 0, interlock.forecastMarginC.isFinite, interlock.forecastMarginC >= 0 else {
+            throw SimulationError.invalidInput("interlock.forecast_horizon_s = \(interlock.forecastHorizonS) s / interlock.forecast_margin_c = \(interlock.forecastMarginC) C is not valid: the horizon must be > 0 and the margin >= 0")
         }
         let grid = solver.grid
         var seen = Set<String>()
@@ -125,7 +147,9 @@ public final class ThermocoupleMonitor {
         startTime = solver.time
         lastTime = solver.time
         recordValues = [[Double]](repeating: [], count: n)
+        forecasts = [ThermocoupleForecast](repeating: ThermocoupleForecast(), count: n)
         sample(solver.temperature.base)
+        for c in 0..<n { forecasts[c].add(time: startTime, value: current[c]) }
         previous = current
         tMax = current; tMin = current
         for c in 0..<n { checkCrossings(c, t0: startTime, t1: startTime) }
@@ -180,10 +204,7 @@ public final class ThermocoupleMonitor {
         let dt = max(t1 - t0, 0)
         swap(&previous, &current)
         sample(solver.temperature.base)
-        let limit = interlock.thresholdC
-        let engage = interlock.mode == .cut ? limit : limit - throttleBandC
-        var hottest = -Double.infinity
-        var engagedAt = Double.infinity
+        var hot = (value: -Double.infinity, site: -1), cold = (value: Double.infinity, site: -1)
         for c in 0..<n {
             let v = current[c]
             if v > tMax[c] { tMax[c] = v }
@@ -200,11 +221,10 @@ public final class ThermocoupleMonitor {
                 }
             }
             checkCrossings(c, t0: t0, t1: t1)
+            forecasts[c].add(time: t1, value: v)
             if protected[c] {
-                if v > hottest { hottest = v }
-                if v >= engage {
-                    engagedAt = min(engagedAt, ThermocoupleMonitor.crossingTime(engage, previous[c], v, t0, t1))
-                }
+                if v > hot.value { hot = (v, c) }
+                if v < cold.value { cold = (v, c) }
             }
         }
         // Recorded series: values interpolated to the record times inside this step.
@@ -217,18 +237,54 @@ public final class ThermocoupleMonitor {
             nextRecord += 1
         }
         lastTime = t1
-        // Interlock.
-        guard interlock.enabled, hottest > -Double.infinity else { powerFactor = 1; return 1 }
-        if trippedAt == nil, engagedAt.isFinite { trippedAt = engagedAt }
-        if trippedAt != nil, hottest > peakAfterTrip { peakAfterTrip = hottest }
-        switch interlock.mode {
-        case .cut:
-            powerFactor = trippedAt == nil ? 1 : 0
-        case .throttle:
-            let band = max(throttleBandC, 0)
-            powerFactor = band > 0 ? min(max((limit - hottest) / band, 0), 1) : (hottest >= limit ? 0 : 1)
-        }
+        guard interlock.enabled, hot.site >= 0 else { powerFactor = 1; return 1 }
+        powerFactor = actOnInterlock(hot: hot, cold: cold, t0: t0, t1: t1)
         return powerFactor
+    }
+
+    /// Trips (once per kind), follows the extremes since the trips and returns the factor.
+    private func actOnInterlock(hot: (value: Double, site: Int), cold: (value: Double, site: Int), t0: Double, t1: Double) -> Double {
+        let heatLimit = interlock.thresholdC, coldLimit = interlock.coldThresholdC
+        let band = interlock.mode == .throttle ? max(throttleBandC, 0) : 0
+        // Reading triggers: the first protected site at or beyond the limit (or the band).
+        if heatTrip == nil, let (c, t) = earliestCrossing(heatLimit - band, t0, t1, beyond: { $0 >= heatLimit - band }) {
+            heatTrip = Trip(time: t, thermocouple: c, trigger: "reading", reading: current[c], forecast: nil, peak: hot.value)
+        }
+        if coldTrip == nil, let (c, t) = earliestCrossing(coldLimit + band, t0, t1, beyond: { $0 <= coldLimit + band }) {
+            coldTrip = Trip(time: t, thermocouple: c, trigger: "reading", reading: current[c], forecast: nil, peak: cold.value)
+        }
+        // Forecast triggers of the predictive mode.
+        if interlock.mode == .predictive {
+            for c in 0..<n where protected[c] {
+                guard let f = forecasts[c].forecast(now: current[c], at: t1, horizon: interlock.forecastHorizonS) else { continue }
+                if heatTrip == nil, f.rate > 0, f.value >= heatLimit - interlock.forecastMarginC {
+                    heatTrip = Trip(time: t1, thermocouple: c, trigger: "forecast", reading: current[c], forecast: f.value, peak: hot.value)
+                }
+                if coldTrip == nil, f.rate < 0, f.value <= coldLimit + interlock.forecastMarginC {
+                    coldTrip = Trip(time: t1, thermocouple: c, trigger: "forecast", reading: current[c], forecast: f.value, peak: cold.value)
+                }
+            }
+        }
+        if heatTrip != nil { heatTrip!.peak = max(heatTrip!.peak, hot.value) }
+        if coldTrip != nil { coldTrip!.peak = min(coldTrip!.peak, cold.value) }
+        switch interlock.mode {
+        case .cut, .predictive:
+            return heatTrip == nil && coldTrip == nil ? 1 : 0
+        case .throttle:
+            func ramp(_ margin: Double) -> Double { band > 0 ? min(max(margin / band, 0), 1) : (margin <= 0 ? 0 : 1) }
+            return min(ramp(heatLimit - hot.value), ramp(cold.value - coldLimit))
+        }
+    }
+
+    /// The protected thermocouple whose reading went `beyond` `level` earliest in the step
+    /// (t0, t1], with that interpolated time; nil when none is beyond it.
+    private func earliestCrossing(_ level: Double, _ t0: Double, _ t1: Double, beyond: (Double) -> Bool) -> (Int, Double)? {
+        var best: (Int, Double)?
+        for c in 0..<n where protected[c] && beyond(current[c]) {
+            let t = ThermocoupleMonitor.crossingTime(level, previous[c], current[c], t0, t1)
+            if best == nil || t < best!.1 { best = (c, t) }
+        }
+        return best
     }
 
     /// Recorded samples: `values[c][s]` is thermocouple `names[c]` at `times[s]` [C].
@@ -285,10 +341,22 @@ public final class ThermocoupleMonitor {
                 crossingsS: crossings, coldCrossingsS: coldCrossings, flags: kinds))
         }
         flags.sort { ($0.flag.timeS, $0.order) < ($1.flag.timeS, $1.order) }
-        let record = RunSummary.Interlock(
+        return (out, flags.map(\.flag), interlockRecord())
+    }
+
+    /// The interlock's record: settings, first trips, overshoots and every trip as an event.
+    private func interlockRecord() -> RunSummary.Interlock {
+        func event(_ kind: String, _ trip: Trip?, _ limit: Double) -> RunSummary.InterlockEvent? {
+            trip.map { RunSummary.InterlockEvent(timeS: $0.time, kind: kind, trigger: $0.trigger, thermocouple: thermocouples[$0.thermocouple].name,
+                                                 thresholdC: limit, readingC: $0.reading, forecastC: $0.forecast, peakC: $0.peak) }
+        }
+        let events = [event("heat", heatTrip, interlock.thresholdC), event("cold", coldTrip, interlock.coldThresholdC)]
+            .compactMap { $0 }.sorted { ($0.timeS, $0.kind) < ($1.timeS, $1.kind) }
+        return RunSummary.Interlock(
             enabled: interlock.enabled, thresholdC: interlock.thresholdC, mode: interlock.mode.rawValue,
-            trippedS: trippedAt, overshootC: trippedAt == nil ? nil : peakAfterTrip - interlock.thresholdC)
-        return (out, flags.map(\.flag), record)
+            trippedS: events.first?.timeS, overshootC: heatTrip.map { $0.peak - interlock.thresholdC },
+            coldThresholdC: interlock.coldThresholdC, coldTrippedS: coldTrip?.time,
+            coldOvershootC: coldTrip.map { interlock.coldThresholdC - $0.peak }, events: events)
     }
 }
 
@@ -302,7 +370,13 @@ extension ThermocoupleMonitor: Checkpointable {
             w.write(a)
         }
         for column in recordValues { w.write(column) }
-        w.write(trippedAt ?? .nan); w.write(peakAfterTrip)
+        for trip in [heatTrip, coldTrip] {
+            w.write(trip?.time ?? .nan)
+            if let t = trip {
+                w.write(Int64(t.thermocouple)); w.write(t.trigger); w.write(t.reading); w.write(t.forecast ?? .nan); w.write(t.peak)
+            }
+        }
+        for f in forecasts { w.write(f.times); w.write(f.values) }
     }
 
     public func restoreState(from r: inout StateReader) throws {
@@ -321,8 +395,20 @@ extension ThermocoupleMonitor: Checkpointable {
         cem43Flag = try read(n); omegaFlag = try read(n)
         recordTimes = try read(nil)
         recordValues = try (0..<n).map { _ in try read(recordTimes.count) }
-        let t = try r.readDouble()
-        trippedAt = t.isNaN ? nil : t
-        peakAfterTrip = try r.readDouble()
+        func trip() throws -> Trip? {
+            let time = try r.readDouble()
+            guard !time.isNaN else { return nil }
+            let c = Int(try r.read(Int64.self))
+            guard (0..<n).contains(c) else {
+                throw SimulationError.invalidInput("\(r.context): checkpoint names interlock thermocouple \(c) of \(n)")
+            }
+            let trigger = try r.readString(), reading = try r.readDouble(), forecast = try r.readDouble(), peak = try r.readDouble()
+            return Trip(time: time, thermocouple: c, trigger: trigger, reading: reading, forecast: forecast.isNaN ? nil : forecast, peak: peak)
+        }
+        heatTrip = try trip(); coldTrip = try trip()
+        forecasts = try (0..<n).map { _ in
+            let times = try read(nil)
+            return ThermocoupleForecast(times: times, values: try read(times.count))
+        }
     }
 }
