@@ -88,13 +88,18 @@ public struct Sweep: Sendable {
     }
 
     /// The case's scenario: the settings applied through `Scenario.set`, the one setter
-    /// the run command uses too. Unknown names and invalid values throw input errors.
+    /// the run command uses too, then the checks between keys that need no phantom (a laser
+    /// duration that cannot deliver its energy). Unknown names, invalid values and
+    /// inconsistent cases throw input errors.
     public func scenario(for c: SweepCase) throws -> Scenario {
         var s = Scenario()
         for p in settings(for: c) {
             do { try s.set(p.key, to: p.value, context: "\(file): case \(c.index)") } catch let e as SimulationError {
                 throw SweepError.invalidInput(e.description)
             }
+        }
+        do { try s.checkLaserDelivery() } catch let e as SimulationError {
+            throw SweepError.invalidInput("\(file): case \(c.index): \(e.message)")
         }
         return s
     }

@@ -190,6 +190,9 @@ final class SweepExpansionTests: XCTestCase {
         XCTAssertTrue(m.contains("seed"), m)
         m = load("phantom: tiny.vox\naxes:\n  - random: {samples: 3, seed: 1, parameters: {rf.power_w: {uniform: [20, 10]}}}\n")
         XCTAssertTrue(m.contains("low < high"), m)
+        // A case the run would refuse for a reason between keys fails at plan time, naming it.
+        m = load("phantom: tiny.vox\nbase: {modality: laser, laser: {power_w: 3, energy_j: 1000}}\naxes:\n  - grid: {duration_s: [600, 60]}\n")
+        XCTAssertTrue(m.contains("case 1") && m.contains("laser.energy_j = 1000 J cannot be delivered"), m)
     }
 
     func testCommittedExampleSweepsExpand() throws {
